@@ -1,0 +1,45 @@
+using Portico.Cli.Commands;
+
+namespace Portico.Cli;
+
+/// <summary>Dispatches `portico &lt;command&gt;`.</summary>
+internal static class CommandLine
+{
+    public const string Usage = """
+        usage: portico <command> [options]
+
+        commands:
+          dump FILE|DIR... [-r] [--json]   print DICOM data sets (or their DICOM JSON)
+
+        The HTTP server and the DICOM network commands arrive in later releases.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Out.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        return args[0] switch
+        {
+            "dump" => await DumpCommand.RunAsync(args.AsSpan(1).ToArray(), Console.Out, Console.Error, cancel.Token).ConfigureAwait(false),
+            _ => Unknown(args[0]),
+        };
+    }
+
+    private static int Unknown(string command)
+    {
+        Console.Error.WriteLine($"portico: unknown command '{command}'");
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}

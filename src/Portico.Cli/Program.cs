@@ -1,0 +1,3 @@
+using Portico.Cli;
+
+return await CommandLine.RunAsync(args).ConfigureAwait(false);
