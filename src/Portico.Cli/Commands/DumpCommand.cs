@@ -89,7 +89,7 @@ internal static class DumpCommand
         return failures == 0 ? 0 : 1;
     }
 
-    private static IEnumerable<string> Expand(List<string> inputs, bool recursive, TextWriter stderr, ref int failures)
+    private static List<string> Expand(List<string> inputs, bool recursive, TextWriter stderr, ref int failures)
     {
         var files = new List<string>();
         foreach (string input in inputs)

@@ -38,7 +38,8 @@ internal sealed class DatasetBuilder
         switch (reader.TokenType)
         {
             case DicomTokenType.Element:
-                AddElement(reader.Tag, reader.VR, Copy(reader.Value, reader.VR, reader.IsBigEndian));
+                DicomVR vr = reader.IsImplicitVR && reader.VR == DicomVR.UN && reader.Tag.IsPrivate ? PrivateVR(reader.Tag) : reader.VR;
+                AddElement(reader.Tag, vr, Copy(reader.Value, vr, reader.IsBigEndian));
                 if (reader.Depth == 0 && reader.Tag == DicomTag.PixelDataTag)
                 {
                     PixelDataOffset = reader.HeaderOffset;
@@ -126,6 +127,23 @@ internal sealed class DatasetBuilder
         }
 
         AddElement(tag, vr, value);
+    }
+
+    /// <summary>In implicit VR data, a private element's VR comes from the private dictionary of its creator (as DCMTK does).</summary>
+    private DicomVR PrivateVR(DicomTag tag)
+    {
+        if (tag.IsPrivateCreator)
+        {
+            return DicomVR.LO;
+        }
+
+        if (_current.TryGetElement(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)), out DicomElement? creatorElement))
+        {
+            string creator = creatorElement.GetString();
+            return DicomDictionary.ImplicitVR(tag, creator);
+        }
+
+        return DicomVR.UN;
     }
 
     private void AddElement(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> value) => AddElement(new DicomElement(tag, vr, value));

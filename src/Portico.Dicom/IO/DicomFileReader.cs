@@ -51,7 +51,7 @@ internal static class DicomFileReader
         long endLimit = streamLength == long.MaxValue ? long.MaxValue : basePosition + streamLength;
         if (hasMeta)
         {
-            var metaState = new DicomReaderState(explicitVR: true, bigEndian: false, readerOptions) { StopTag = 0x0003_0000, EndLimit = endLimit };
+            var metaState = new DicomReaderState(explicitVR: true, bigEndian: false, readerOptions) { OnlyGroup = 0x0002, EndLimit = endLimit };
             metaState.Advance(source.Position);
             var metaBuilder = new DatasetBuilder(meta, arena);
             await RunAsync(source, metaState, metaBuilder, options, stopAfterPixelData: false, cancellationToken).ConfigureAwait(false);

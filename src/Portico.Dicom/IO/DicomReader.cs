@@ -137,7 +137,7 @@ public ref struct DicomReader
                 // Quirk (DCMTK does the same): the data ends cleanly between elements inside a sequence or item
                 // whose delimiter or full length is missing. Close what is open rather than lose the data set.
                 HeaderOffset = pos;
-                TokenType = top.Kind == DicomReaderState.FrameKind.Item ? DicomTokenType.ItemEnd : DicomTokenType.SequenceEnd;
+                SetToken(top.Kind == DicomReaderState.FrameKind.Item ? DicomTokenType.ItemEnd : DicomTokenType.SequenceEnd, default, DicomVR.None, 0, pos);
                 _state.Depth--;
                 return DicomReadStatus.Token;
             }
@@ -147,12 +147,17 @@ public ref struct DicomReader
                 if (pos == top.End)
                 {
                     HeaderOffset = pos;
-                    TokenType = top.Kind switch
-                    {
-                        DicomReaderState.FrameKind.Item => DicomTokenType.ItemEnd,
-                        DicomReaderState.FrameKind.Sequence => DicomTokenType.SequenceEnd,
-                        _ => DicomTokenType.FragmentsEnd,
-                    };
+                    SetToken(
+                        top.Kind switch
+                        {
+                            DicomReaderState.FrameKind.Item => DicomTokenType.ItemEnd,
+                            DicomReaderState.FrameKind.Sequence => DicomTokenType.SequenceEnd,
+                            _ => DicomTokenType.FragmentsEnd,
+                        },
+                        default,
+                        DicomVR.None,
+                        0,
+                        pos);
                     _state.Depth--;
                     return DicomReadStatus.Token;
                 }
@@ -320,7 +325,7 @@ public ref struct DicomReader
         IsBigEndian = bigEndian;
         IsImplicitVR = !explicitVR;
 
-        if (_state.Depth == 0 && _state.StopTag != 0 && tag >= _state.StopTag)
+        if (_state.Depth == 0 && ((_state.StopTag != 0 && tag >= _state.StopTag) || (_state.OnlyGroup != 0 && (tag >> 16) != _state.OnlyGroup)))
         {
             Tag = new DicomTag(tag);
             return DicomReadStatus.Stopped;
@@ -397,7 +402,7 @@ public ref struct DicomReader
             {
                 _reader.Advance(headerLength);
                 Push(DicomReaderState.FrameKind.Fragments, -1, limit, explicitVR, bigEndian);
-                SetToken(DicomTokenType.FragmentsStart, dicomTag, vr == DicomVR.OW ? DicomVR.OW : DicomVR.OB, length, pos + headerLength);
+                SetToken(DicomTokenType.FragmentsStart, dicomTag, vr == DicomVR.OW && !VRFromDictionary && explicitVR ? DicomVR.OW : DicomVR.OB, length, pos + headerLength); // PS3.5 §A.4: OB unless the data says OW
                 return DicomReadStatus.Token;
             }
 

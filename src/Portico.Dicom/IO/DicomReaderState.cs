@@ -39,6 +39,9 @@ public struct DicomReaderState
     /// <summary>At the top level, stop (without consuming) before the first element whose tag is at or after this one; 0 for none.</summary>
     public uint StopTag { get; set; }
 
+    /// <summary>At the top level, stop (without consuming) before the first element outside this group; 0 for none. Used for the meta information (group 0002).</summary>
+    public ushort OnlyGroup { get; set; }
+
     /// <summary>Bytes of a deferred value not yet skipped. A driver that streams the value itself lowers this with <see cref="ValueBytesTaken"/>.</summary>
     public long SkipRemaining { get; internal set; }
 

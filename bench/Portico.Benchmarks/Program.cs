@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Portico.Benchmarks.ParseBenchmarks).Assembly).Run(args);

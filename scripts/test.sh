@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every Portico test on a fresh Debian 12 machine.
+# As root it installs what the tests need and is missing (apt-get); then it builds, checks that the
+# generated dictionary is up to date, runs every test project and ends with the test runner's summary.
+# Exit status is non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_packages=()
+command -v dcmdump >/dev/null 2>&1 || need_packages+=(dcmtk)
+[ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || need_packages+=(python3-pydicom)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "scripts/test.sh: missing ${need_packages[*]}; run as root so they can be installed" >&2
+    exit 1
+  fi
+  echo "==> installing ${need_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TCP_NODELAY=1
+
+echo "==> build"
+dotnet build Portico.slnx -c Release -warnaserror -nologo -v quiet
+
+echo "==> generated dictionary is up to date"
+gen_dir=$(mktemp -d)
+trap 'rm -rf "$gen_dir"' EXIT
+dotnet run --no-build -c Release --project src/Portico.Dicom.Generator -- \
+  --pydicom-dir /usr/lib/python3/dist-packages/pydicom --out "$gen_dir" >/dev/null
+for f in Dictionary/DicomTags.g.cs Dictionary/DicomDictionary.g.cs Dictionary/PrivateDictionary.g.cs Uids/DicomUids.g.cs; do
+  if ! cmp -s "$gen_dir/$f" "src/Portico.Dicom/$f"; then
+    echo "src/Portico.Dicom/$f differs from the generator's output: run the generator and commit" >&2
+    exit 1
+  fi
+done
+
+echo "==> tests"
+dotnet test --solution Portico.slnx -c Release --no-build
