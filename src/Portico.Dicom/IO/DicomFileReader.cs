@@ -91,7 +91,14 @@ internal static class DicomFileReader
             await using var inflater = new DeflateStream(source.RemainderAsStream(), CompressionMode.Decompress);
             using var inflated = new BufferedSource(inflater, 0, options.MaxInflatedLength);
             var state = new DicomReaderState(syntax, readerOptions) { StopTag = stopTag };
-            stoppedEarly = await RunAsync(inflated, state, builder, options, stopAfterPixelData: false, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                stoppedEarly = await RunAsync(inflated, state, builder, options, stopAfterPixelData: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new DicomFormatException($"Invalid DICOM: the deflated data set is corrupt ({ex.Message}) at offset {source.Position}.", ex);
+            }
         }
         else
         {
@@ -292,7 +299,7 @@ internal static class DicomFileReader
                 {
                     await source.ReadExactlyAsync(chunk.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                 }
-                catch (DicomFormatException)
+                catch (DicomFormatException) when (source.EndOfStream)
                 {
                     throw new DicomFormatException(DicomReadError.Truncated, offset, tag);
                 }

@@ -54,12 +54,10 @@ public static class DicomFileWriter
         TransferSyntax syntax = options.TransferSyntax ?? file.TransferSyntax;
         EnsureTranscodable(file, syntax);
 
+        // Not disposed: disposing a BufferedStream closes the caller's stream.
         var buffered = new BufferedStream(output, 64 * 1024);
-        await using (buffered.ConfigureAwait(false))
-        {
-            WriteSync(file, buffered, syntax, options);
-            await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
+        WriteSync(file, buffered, syntax, options);
+        await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Builds the meta information for writing <paramref name="file"/> in <paramref name="syntax"/>.</summary>
@@ -119,10 +117,10 @@ public static class DicomFileWriter
         if (syntax.IsDeflated)
         {
             using var deflate = new DeflateStream(output, options.DeflateLevel, leaveOpen: true);
-            using var buffered = new BufferedStream(deflate, 64 * 1024);
-            using var writer = new DicomWriter(buffered, file.SourcePath);
-            writer.WriteDataset(file.Dataset, syntax);
-            buffered.Flush();
+            using (var writer = new DicomWriter(deflate, file.SourcePath))
+            {
+                writer.WriteDataset(file.Dataset, syntax);
+            }
         }
         else
         {

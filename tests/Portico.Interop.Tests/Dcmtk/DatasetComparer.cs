@@ -74,7 +74,7 @@ internal static class DatasetComparer
             return null;
         }
 
-        if (d.VR == "??" && ourVR == "UN")
+        if (d.VR == "??")
         {
             element = new DicomElement(element.Tag, DicomVR.UN, element.Value);
             return null;
