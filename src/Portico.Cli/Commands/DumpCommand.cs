@@ -51,34 +51,25 @@ internal static class DumpCommand
         var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         TextWriter writer = ReferenceEquals(stdout, Console.Out) ? output : stdout;
         int failures = 0;
-        var options = new DicomFileReadOptions { DeferValuesLongerThan = 4096 };
-        var printer = new DatasetPrinter(writer);
+        List<string> files = Expand(inputs, recursive, stderr, ref failures);
+
+        // Files are read and formatted in parallel (a small window per core) and printed in order.
+        int window = Math.Max(2, Environment.ProcessorCount * 4);
+        var pending = new Queue<Task<Rendered>>();
         try
         {
-            foreach (string path in Expand(inputs, recursive, stderr, ref failures))
+            foreach (string path in files)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                DicomFile file;
-                try
+                pending.Enqueue(Task.Run(() => RenderAsync(path, json, cancellationToken), cancellationToken));
+                if (pending.Count >= window)
                 {
-                    file = await DicomFile.OpenAsync(path, options, cancellationToken).ConfigureAwait(false);
+                    failures += await EmitAsync(await pending.Dequeue().ConfigureAwait(false), writer, stderr).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is DicomFormatException or IOException or UnauthorizedAccessException or NotSupportedException)
-                {
-                    failures++;
-                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    stderr.WriteLine($"portico dump: {path}: {ex.Message}");
-                    continue;
-                }
+            }
 
-                if (json)
-                {
-                    writer.WriteLine(DicomJsonWriter.Serialize(file.Dataset, indented: true));
-                }
-                else
-                {
-                    printer.Print(path, file);
-                }
+            while (pending.Count > 0)
+            {
+                failures += await EmitAsync(await pending.Dequeue().ConfigureAwait(false), writer, stderr).ConfigureAwait(false);
             }
         }
         finally
@@ -87,6 +78,45 @@ internal static class DumpCommand
         }
 
         return failures == 0 ? 0 : 1;
+    }
+
+    private readonly record struct Rendered(string Path, string? Text, string? Error);
+
+    private static readonly DicomFileReadOptions ReadOptions = new() { DeferValuesLongerThan = 4096 };
+
+    private static async Task<Rendered> RenderAsync(string path, bool json, CancellationToken cancellationToken)
+    {
+        DicomFile file;
+        try
+        {
+            file = await DicomFile.OpenAsync(path, ReadOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DicomFormatException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return new Rendered(path, null, ex.Message);
+        }
+
+        if (json)
+        {
+            return new Rendered(path, DicomJsonWriter.Serialize(file.Dataset, indented: true) + "\n", null);
+        }
+
+        var text = new StringWriter(new StringBuilder(8192), System.Globalization.CultureInfo.InvariantCulture);
+        new DatasetPrinter(text).Print(path, file);
+        return new Rendered(path, text.ToString(), null);
+    }
+
+    private static async Task<int> EmitAsync(Rendered rendered, TextWriter writer, TextWriter stderr)
+    {
+        if (rendered.Error is not null)
+        {
+            await writer.FlushAsync().ConfigureAwait(false);
+            await stderr.WriteLineAsync($"portico dump: {rendered.Path}: {rendered.Error}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await writer.WriteAsync(rendered.Text).ConfigureAwait(false);
+        return 0;
     }
 
     private static List<string> Expand(List<string> inputs, bool recursive, TextWriter stderr, ref int failures)
