@@ -37,6 +37,12 @@ public sealed class DicomFile
     /// <summary>Where values kept as <see cref="DicomValueRange"/> can be read from again: the path of the file that was read.</summary>
     public string? SourcePath { get; init; }
 
+    /// <summary>
+    /// The seekable stream values kept as <see cref="DicomValueRange"/> are read from, when the file was read from a
+    /// stream rather than a path. The caller owns it and keeps it open while those values are needed.
+    /// </summary>
+    public Stream? SourceStream { get; init; }
+
     /// <summary>Reading stopped early (<see cref="DicomFileReadOptions.StopAt"/>), so the data set is a header.</summary>
     public bool IsHeaderOnly { get; init; }
 

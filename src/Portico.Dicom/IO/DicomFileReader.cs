@@ -111,6 +111,7 @@ internal static class DicomFileReader
         {
             Preamble = preamble,
             SourcePath = path,
+            SourceStream = path is null && stream.CanSeek && !syntax.IsDeflated ? stream : null,
             PixelDataOffset = builder.PixelDataOffset,
             PixelDataValueOffset = builder.PixelDataValueOffset,
             PixelDataLength = builder.PixelDataLength,

@@ -117,14 +117,14 @@ public static class DicomFileWriter
         if (syntax.IsDeflated)
         {
             using var deflate = new DeflateStream(output, options.DeflateLevel, leaveOpen: true);
-            using (var writer = new DicomWriter(deflate, file.SourcePath))
+            using (var writer = new DicomWriter(deflate, file.SourcePath, file.SourceStream))
             {
                 writer.WriteDataset(file.Dataset, syntax);
             }
         }
         else
         {
-            using var writer = new DicomWriter(output, file.SourcePath);
+            using var writer = new DicomWriter(output, file.SourcePath, file.SourceStream);
             writer.WriteDataset(file.Dataset, syntax);
         }
     }

@@ -16,15 +16,18 @@ public sealed class DicomWriter : IDisposable
     private const uint UndefinedLength = 0xFFFF_FFFF;
     private readonly Stream _output;
     private readonly string? _sourcePath;
-    private FileStream? _source;
+    private readonly Stream? _sourceStream;
+    private Stream? _source;
     private byte[] _scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
 
     /// <param name="output">Where the bytes go (buffer it: the writer makes small writes).</param>
     /// <param name="sourcePath">The file that values kept as <see cref="DicomValueRange"/> are read from.</param>
-    public DicomWriter(Stream output, string? sourcePath = null)
+    /// <param name="sourceStream">Or the seekable stream they are read from (not disposed by the writer).</param>
+    public DicomWriter(Stream output, string? sourcePath = null, Stream? sourceStream = null)
     {
         _output = output;
         _sourcePath = sourcePath;
+        _sourceStream = sourceStream;
     }
 
     /// <summary>Writes <paramref name="dataset"/> in <paramref name="syntax"/> (deflate is the caller's: see <see cref="DicomFileWriter"/>).</summary>
@@ -54,7 +57,11 @@ public sealed class DicomWriter : IDisposable
 
     public void Dispose()
     {
-        _source?.Dispose();
+        if (!ReferenceEquals(_source, _sourceStream))
+        {
+            _source?.Dispose();
+        }
+
         if (_scratch.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_scratch);
@@ -307,12 +314,22 @@ public sealed class DicomWriter : IDisposable
 
     private void CopyRange(DicomValueRange range, DicomVR vr, bool bigEndianOutput)
     {
-        if (_sourcePath is null)
+        if (_source is null)
         {
-            throw new InvalidOperationException("A value was left in its source file, but the writer was given no source path.");
+            if (_sourceStream is not null)
+            {
+                _source = _sourceStream;
+            }
+            else if (_sourcePath is not null)
+            {
+                _source = new FileStream(_sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            }
+            else
+            {
+                throw new InvalidOperationException("A value was left in its source, but the writer was given neither the source path nor the source stream.");
+            }
         }
 
-        _source ??= new FileStream(_sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         _source.Position = range.Offset;
         long rest = range.Length;
         bool swap = range.BigEndian != bigEndianOutput && vr.SwapUnit > 1;

@@ -1,9 +1,11 @@
 namespace Portico.Dicom.IO;
 
-/// <summary>Packs many small values into a few shared arrays: one allocation per 16 KiB of values, not one per element.</summary>
+/// <summary>Packs many small values into a few shared arrays: one allocation per chunk (2 to 16 KiB) of values, not one per element.</summary>
 internal sealed class ValueArena
 {
-    private const int ChunkSize = 16 * 1024;
+    private const int FirstChunkSize = 2 * 1024;
+    private const int MaxChunkSize = 16 * 1024;
+    private int _nextChunkSize = FirstChunkSize;
     private const int OwnArrayThreshold = 2 * 1024;
     private byte[]? _chunk;
     private int _used;
@@ -22,7 +24,9 @@ internal sealed class ValueArena
 
         if (_chunk is null || _used + length > _chunk.Length)
         {
-            _chunk = new byte[ChunkSize];
+            // Chunks grow from 2 KiB to 16 KiB, so a small header costs little and a large one few allocations.
+            _chunk = new byte[Math.Max(_nextChunkSize, length)];
+            _nextChunkSize = Math.Min(_nextChunkSize * 2, MaxChunkSize);
             _used = 0;
         }
 

@@ -137,6 +137,21 @@ public sealed class DicomFileTests
         Assert.Equal(DicomWriter.MeasureDataset(readBack.Meta, explicitVR: true) - 12, groupLength);
     }
 
+    [Fact]
+    public async Task WriteAsync_FileReadFromStreamWithRanges_CopiesValuesFromTheStream()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] original = await File.ReadAllBytesAsync(PydicomFiles.Path("CT_small.dcm"), ct);
+        using var source = new MemoryStream(original, writable: false);
+        DicomFile file = await DicomFile.ReadAsync(source, new DicomFileReadOptions { DeferValuesLongerThan = 1024 }, ct);
+        Assert.False(((DicomElement)file.Dataset.Find(DicomTags.PixelData)!).IsLoaded);
+
+        using var output = new MemoryStream();
+        await DicomFileWriter.WriteAsync(file, output, new DicomFileWriteOptions { PreserveMetaInformation = true }, ct);
+
+        Assert.Equal(original, output.ToArray());
+    }
+
     private static async Task<long> WriteLargeFileAsync(string path, uint pixelLength, CancellationToken ct)
     {
         var dataset = new DicomDataset();
