@@ -54,10 +54,12 @@ public static class DicomFileWriter
         TransferSyntax syntax = options.TransferSyntax ?? file.TransferSyntax;
         EnsureTranscodable(file, syntax);
 
-        // Not disposed: disposing a BufferedStream closes the caller's stream.
-        var buffered = new BufferedStream(output, 64 * 1024);
-        WriteSync(file, buffered, syntax, options);
-        await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var buffered = new PooledWriteBuffer(output);
+        await using (buffered.ConfigureAwait(false))
+        {
+            WriteSync(file, buffered, syntax, options);
+            await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Builds the meta information for writing <paramref name="file"/> in <paramref name="syntax"/>.</summary>
