@@ -25,6 +25,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TCP_NODELAY=1
 echo "==> build"
 dotnet build Portico.slnx -c Release -warnaserror -nologo -v quiet
 
+echo "==> formatting (.editorconfig)"
+dotnet format Portico.slnx --verify-no-changes --no-restore
+
 echo "==> generated dictionary is up to date"
 dotnet run --no-build -c Release --project src/Portico.Dicom.Generator -- \
   --pydicom-dir /usr/lib/python3/dist-packages/pydicom --out src/Portico.Dicom --check
