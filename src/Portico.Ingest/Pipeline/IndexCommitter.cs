@@ -1,0 +1,288 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portico.Index;
+using Portico.Index.Studies;
+using Portico.Storage;
+
+namespace Portico.Ingest.Pipeline;
+
+/// <summary>
+/// Group commit for the index: instances from concurrent uploads are gathered for a few milliseconds and written
+/// in one transaction, so many uploads share one commit (and one SQLite fsync). One writer, which is also what
+/// SQLite wants. The answer for an instance is given only after its transaction commits.
+/// </summary>
+public sealed partial class IndexCommitter(
+    IServiceScopeFactory scopes,
+    IBlobStore blobs,
+    IngestEvents events,
+    IOptions<IngestOptions> options,
+    ILogger<IndexCommitter> logger) : BackgroundService
+{
+    private readonly Channel<(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done)> _queue =
+        Channel.CreateUnbounded<(PendingInstance, TaskCompletionSource<IngestOutcome>)>(new UnboundedChannelOptions { SingleReader = true });
+
+    public Task<IngestOutcome> CommitAsync(PendingInstance instance, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((instance, done)))
+        {
+            throw new InvalidOperationException("The index committer has stopped.");
+        }
+
+        // The commit goes ahead even if the caller gives up: the blob is already durable.
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done)>();
+        ChannelReader<(PendingInstance, TaskCompletionSource<IngestOutcome>)> reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        {
+            batch.Clear();
+            DateTime until = DateTime.UtcNow + options.Value.CommitWindow;
+            while (batch.Count < options.Value.MaxCommitBatch)
+            {
+                if (reader.TryRead(out (PendingInstance, TaskCompletionSource<IngestOutcome>) item))
+                {
+                    batch.Add(item);
+                    continue;
+                }
+
+                TimeSpan left = until - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(left);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+
+            await CommitBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitBatchAsync(List<(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done)> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            IReadOnlyList<IngestOutcome> outcomes = await WriteAsync(batch.Select(b => b.Instance).ToList(), cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(outcomes[i]);
+            }
+
+            LogCommitted(logger, batch.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && batch.Count > 1)
+        {
+            // One bad instance (or a race with another node) must not fail the others: retry one by one.
+            LogBatchRetried(logger, batch.Count, ex);
+            foreach ((PendingInstance instance, TaskCompletionSource<IngestOutcome> done) in batch)
+            {
+                try
+                {
+                    IReadOnlyList<IngestOutcome> single = await WriteAsync([instance], cancellationToken).ConfigureAwait(false);
+                    done.TrySetResult(single[0]);
+                }
+                catch (Exception inner) when (inner is not OperationCanceledException)
+                {
+                    done.TrySetException(inner);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach ((_, TaskCompletionSource<IngestOutcome> done) in batch)
+            {
+                done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<IngestOutcome>> WriteAsync(List<PendingInstance> pending, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        string[] sopUids = pending.Select(p => p.Header.SopInstanceUid).Distinct().ToArray();
+        string[] studyUids = pending.Select(p => p.Header.StudyInstanceUid).Distinct().ToArray();
+        string[] seriesUids = pending.Select(p => p.Header.SeriesInstanceUid).Distinct().ToArray();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        Dictionary<string, Instance> instances = await db.Instances.Include(i => i.Series).ThenInclude(s => s.Study)
+            .Where(i => sopUids.Contains(i.SopInstanceUid)).ToDictionaryAsync(i => i.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+        Dictionary<string, Study> studies = await db.Studies.Include(s => s.Patient)
+            .Where(s => studyUids.Contains(s.StudyInstanceUid)).ToDictionaryAsync(s => s.StudyInstanceUid, cancellationToken).ConfigureAwait(false);
+        Dictionary<string, Series> series = await db.Series
+            .Where(s => seriesUids.Contains(s.SeriesInstanceUid)).ToDictionaryAsync(s => s.SeriesInstanceUid, cancellationToken).ConfigureAwait(false);
+
+        var outcomes = new List<IngestOutcome>(pending.Count);
+        var orphanCandidates = new List<BlobKey>();
+        foreach (PendingInstance p in pending)
+        {
+            InstanceHeader h = p.Header;
+            string sha = p.Blob.Key.Sha256Hex;
+            if (instances.TryGetValue(h.SopInstanceUid, out Instance? existing))
+            {
+                if (string.Equals(existing.Sha256, sha, StringComparison.Ordinal))
+                {
+                    outcomes.Add(new IngestOutcome(IngestStatus.Duplicate, h.SopInstanceUid, existing.Series.Study.StudyInstanceUid, "Already stored with identical content; ignored."));
+                    continue;
+                }
+
+                if (options.Value.OnConflict == ConflictPolicy.Overwrite)
+                {
+                    orphanCandidates.Add(BlobKey.Parse(existing.BlobKey));
+                    Study owner = existing.Series.Study;
+                    owner.SizeBytes += p.Blob.Length - existing.SizeBytes;
+                    existing.Sha256 = sha;
+                    existing.BlobKey = sha;
+                    existing.SizeBytes = p.Blob.Length;
+                    existing.TransferSyntaxUid = h.TransferSyntaxUid;
+                    existing.ReceivedAt = p.ReceivedAt.UtcDateTime;
+                    existing.Source = p.Source;
+                    owner.LastReceivedAt = p.ReceivedAt.UtcDateTime;
+                    outcomes.Add(new IngestOutcome(IngestStatus.Conflict, h.SopInstanceUid, owner.StudyInstanceUid, "An instance with this SOP Instance UID was stored with different content; it was replaced (Portico:Ingest:OnConflict=Overwrite)."));
+                }
+                else
+                {
+                    orphanCandidates.Add(p.Blob.Key);
+                    outcomes.Add(new IngestOutcome(IngestStatus.Conflict, h.SopInstanceUid, existing.Series.Study.StudyInstanceUid, "An instance with this SOP Instance UID is already stored with different content; the stored one was kept."));
+                }
+
+                continue;
+            }
+
+            if (!studies.TryGetValue(h.StudyInstanceUid, out Study? study))
+            {
+                study = NewStudy(h, p);
+                db.Studies.Add(study);
+                studies.Add(h.StudyInstanceUid, study);
+            }
+
+            if (!series.TryGetValue(h.SeriesInstanceUid, out Series? s))
+            {
+                s = new Series
+                {
+                    SeriesInstanceUid = h.SeriesInstanceUid,
+                    Study = study,
+                    SeriesNumber = h.SeriesNumber,
+                    Modality = h.Modality,
+                    Description = h.SeriesDescription,
+                    BodyPartExamined = h.BodyPartExamined,
+                };
+                db.Series.Add(s);
+                series.Add(h.SeriesInstanceUid, s);
+                study.NumberOfSeries++;
+                AddModality(study, h.Modality);
+            }
+
+            var instance = new Instance
+            {
+                SopInstanceUid = h.SopInstanceUid,
+                SopClassUid = h.SopClassUid,
+                Series = s,
+                InstanceNumber = h.InstanceNumber,
+                TransferSyntaxUid = h.TransferSyntaxUid,
+                SizeBytes = p.Blob.Length,
+                Sha256 = sha,
+                BlobKey = sha,
+                ReceivedAt = p.ReceivedAt.UtcDateTime,
+                Source = p.Source,
+            };
+            db.Instances.Add(instance);
+            instances.Add(h.SopInstanceUid, instance);
+            s.NumberOfInstances++;
+            study.NumberOfInstances++;
+            study.SizeBytes += p.Blob.Length;
+            study.LastReceivedAt = p.ReceivedAt.UtcDateTime;
+            outcomes.Add(new IngestOutcome(IngestStatus.Stored, h.SopInstanceUid, h.StudyInstanceUid, null));
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Blobs no row points to any more (a kept conflict, an overwritten instance) are removed after the commit.
+        foreach (BlobKey key in orphanCandidates.Distinct())
+        {
+            string hex = key.Sha256Hex;
+            if (!await db.Instances.AnyAsync(i => i.BlobKey == hex, cancellationToken).ConfigureAwait(false))
+            {
+                await blobs.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        foreach (IngestOutcome outcome in outcomes)
+        {
+            if (outcome.Status is IngestStatus.Stored or IngestStatus.Conflict && outcome.StudyInstanceUid is { } studyUid)
+            {
+                events.Publish(new StudyChanged(studyUid, outcome.SopInstanceUid!, outcome.Status, now));
+            }
+        }
+
+        return outcomes;
+    }
+
+    private static Study NewStudy(InstanceHeader h, PendingInstance p) => new()
+    {
+        StudyInstanceUid = h.StudyInstanceUid,
+        Patient = new Patient
+        {
+            PatientId = h.PatientId,
+            IssuerOfPatientId = h.IssuerOfPatientId,
+            PatientName = h.PatientName,
+            PatientNameSearch = PersonNameSearch.Normalize(h.PatientName),
+            BirthDate = h.PatientBirthDate,
+            Sex = h.PatientSex,
+        },
+        StudyDate = h.StudyDate,
+        StudyTime = h.StudyTime,
+        StudyDateTime = h.StudyDateTime,
+        Description = h.StudyDescription,
+        AccessionNumber = h.AccessionNumber,
+        ReferringPhysicianName = h.ReferringPhysicianName,
+        WorkflowStatus = WorkflowStatus.New,
+        ReceivedAt = p.ReceivedAt.UtcDateTime,
+        LastReceivedAt = p.ReceivedAt.UtcDateTime,
+        SourceKind = p.Source.Kind,
+        SourceName = p.Source.Name,
+    };
+
+    private static void AddModality(Study study, string modality)
+    {
+        if (modality.Length == 0)
+        {
+            return;
+        }
+
+        string[] current = string.IsNullOrEmpty(study.Modalities) ? [] : study.Modalities.Split('\\');
+        if (!current.Contains(modality, StringComparer.Ordinal))
+        {
+            study.Modalities = string.Join('\\', current.Append(modality).Order(StringComparer.Ordinal));
+            study.ModalitiesSearch = ModalitiesSearch.Normalize(study.Modalities);
+        }
+    }
+
+    [LoggerMessage(4010, LogLevel.Debug, "Committed {Count} instances in one transaction")]
+    private static partial void LogCommitted(ILogger logger, int count);
+
+    [LoggerMessage(4011, LogLevel.Warning, "A commit of {Count} instances failed; retrying them one by one")]
+    private static partial void LogBatchRetried(ILogger logger, int count, Exception exception);
+}

@@ -1,0 +1,140 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portico.Dicom;
+using Portico.Dicom.IO;
+using Portico.Index.Studies;
+using Portico.Storage;
+
+namespace Portico.Ingest.Pipeline;
+
+/// <summary>
+/// The one pipeline every source calls (C-STORE, uploads, portal, stress tests, agent): read the header, validate,
+/// apply source policies, write the blob durably, commit the index (grouped with concurrent instances), raise an event.
+/// </summary>
+public sealed partial class IngestPipeline(
+    IBlobStore blobs,
+    IndexCommitter committer,
+    IEnumerable<IIngestPolicy> policies,
+    IOptions<IngestOptions> options,
+    ILogger<IngestPipeline> logger)
+{
+    private readonly IIngestPolicy[] _policies = [.. policies];
+
+    /// <summary>Where uploads are spooled: the blob store's temp directory (same file system, so blobs are moved, not copied).</summary>
+    public string TempDirectory => blobs.TempDirectory;
+
+    /// <summary>Streams <paramref name="content"/> to a temp file; null when more than <paramref name="maxBytes"/> arrive.</summary>
+    public async Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        Directory.CreateDirectory(blobs.TempDirectory);
+        string path = Path.Combine(blobs.TempDirectory, "upload-" + Guid.NewGuid().ToString("N"));
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        long total = 0;
+        bool keep = false;
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+            int n;
+            while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += n;
+                if (total > maxBytes)
+                {
+                    return null;
+                }
+
+                await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+
+            keep = true;
+            return new SpooledFile(path, total);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (!keep)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>Spools and ingests one DICOM file sent as a stream.</summary>
+    public async Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, CancellationToken cancellationToken)
+    {
+        long max = options.Value.MaxFileBytes;
+        SpooledFile? spooled = await SpoolAsync(content, max, cancellationToken).ConfigureAwait(false);
+        if (spooled is null)
+        {
+            return IngestOutcome.Rejected($"The file is larger than the limit of {FormatBytes(max)}.");
+        }
+
+        return await IngestFileAsync(spooled.Path, source, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ingests a file spooled in <see cref="TempDirectory"/>. The file is moved into the blob store or deleted:
+    /// the caller never has to clean up.
+    /// </summary>
+    public async Task<IngestOutcome> IngestFileAsync(string path, IngestSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(source);
+        bool moved = false;
+        try
+        {
+            long length = new FileInfo(path).Length;
+            if (length > options.Value.MaxFileBytes)
+            {
+                return IngestOutcome.Rejected($"The file is larger than the limit of {FormatBytes(options.Value.MaxFileBytes)}.");
+            }
+
+            DicomFile header;
+            try
+            {
+                header = await DicomFile.OpenAsync(path, DicomFileReadOptions.HeaderOnly, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DicomFormatException ex)
+            {
+                LogRejected(logger, "not DICOM", source.Kind.ToString());
+                return IngestOutcome.Rejected($"The file is not valid DICOM: {ex.Message}");
+            }
+
+            InstanceHeader instance = InstanceHeader.From(header);
+            if (InstanceValidator.Validate(header, instance) is { } invalid)
+            {
+                LogRejected(logger, "invalid", source.Kind.ToString());
+                return IngestOutcome.Rejected(invalid, NullIfEmpty(instance.SopInstanceUid), NullIfEmpty(instance.StudyInstanceUid));
+            }
+
+            foreach (IIngestPolicy policy in _policies)
+            {
+                if (await policy.EvaluateAsync(header, instance, source, cancellationToken).ConfigureAwait(false) is { } refused)
+                {
+                    LogRejected(logger, "policy", source.Kind.ToString());
+                    return IngestOutcome.Rejected(refused, instance.SopInstanceUid, instance.StudyInstanceUid);
+                }
+            }
+
+            BlobInfo blob = await blobs.ImportFileAsync(path, cancellationToken).ConfigureAwait(false);
+            moved = true;
+            return await committer.CommitAsync(new PendingInstance(instance, blob, source, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!moved)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static string FormatBytes(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.#} GB" : $"{bytes / (double)(1L << 20):0.#} MB";
+
+    [LoggerMessage(4000, LogLevel.Information, "Instance rejected ({Why}) from a {SourceKind} source")]
+    private static partial void LogRejected(ILogger logger, string why, string sourceKind);
+}

@@ -1,0 +1,462 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
+
+namespace Portico.Storage;
+
+/// <summary>
+/// <see cref="IBlobStore"/> on a local file system. Layout: <c>&lt;root&gt;/blobs/ab/cd/&lt;sha256&gt;</c> for the blob whose key
+/// starts with <c>abcd</c>, and <c>&lt;root&gt;/tmp/</c> for files being written and spooled uploads.
+/// </summary>
+/// <remarks>
+/// A write streams into a temp file while hashing, then a <see cref="FlushCoordinator"/> makes it durable, renames it
+/// without replacing and flushes the directory. Paths are built only from validated <see cref="BlobKey"/>s.
+/// </remarks>
+public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>Copy and hash buffer, pooled: 128 KiB keeps system calls few without a large per-writer footprint.</summary>
+    internal const int BufferSize = 128 * 1024;
+
+    private const string TempFileExtension = ".tmp";
+
+    private readonly string _rootDirectory;
+    private readonly string _blobsDirectory;
+    private readonly string _tempDirectory;
+    private readonly ILogger<FileBlobStore> _logger;
+    private readonly FlushCoordinator _flusher;
+
+    // One bit per second-level directory (the key's first four hex digits): set once that directory and its
+    // parents are known to exist durably, so later writes flush only the directory itself.
+    private readonly int[] _durableDirectories = new int[65536 / 32];
+
+    public FileBlobStore(IOptions<BlobStoreOptions> options, ILogger<FileBlobStore> logger, TimeProvider? timeProvider = null)
+        : this(options, logger, timeProvider, DurableFileSystem.IsSyncFileSystemSupported)
+    {
+    }
+
+    internal FileBlobStore(IOptions<BlobStoreOptions> options, ILogger<FileBlobStore> logger, TimeProvider? timeProvider, bool useSyncFileSystem)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        BlobStoreOptions settings = options.Value;
+        BlobStoreOptionsValidator.ThrowIfInvalid(settings);
+
+        _logger = logger;
+        _rootDirectory = Path.GetFullPath(settings.RootDirectory);
+        _blobsDirectory = Path.Join(_rootDirectory, "blobs");
+        _tempDirectory = Path.Join(_rootDirectory, "tmp");
+        Options = settings;
+
+        bool rootExisted = Directory.Exists(_rootDirectory);
+        Directory.CreateDirectory(_blobsDirectory);
+        Directory.CreateDirectory(_tempDirectory);
+        if (settings.Fsync)
+        {
+            // The entries of blobs/ and tmp/ (and of the root itself when new) must survive a power loss too.
+            DurableFileSystem.FlushDirectory(_rootDirectory);
+            if (!rootExisted && Path.GetDirectoryName(_rootDirectory) is { } parent)
+            {
+                DurableFileSystem.FlushDirectory(parent);
+            }
+        }
+
+        _flusher = new FlushCoordinator(
+            settings.Fsync,
+            settings.GroupCommitWindow,
+            settings.MaxGroupSize,
+            useSyncFileSystem ? _blobsDirectory : null,
+            timeProvider ?? TimeProvider.System,
+            logger);
+        _logger.StoreOpened(_rootDirectory, settings.Fsync, _flusher.IsGrouping, _flusher.UsesSyncFileSystem);
+    }
+
+    /// <inheritdoc/>
+    public string TempDirectory => _tempDirectory;
+
+    /// <summary>The store's root directory (absolute).</summary>
+    public string RootDirectory => _rootDirectory;
+
+    internal BlobStoreOptions Options { get; }
+
+    internal FlushCoordinator Flusher => _flusher;
+
+    /// <inheritdoc/>
+    public async Task<BlobInfo> WriteAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        long started = Stopwatch.GetTimestamp();
+        string tempPath = NewTempPath();
+        SafeFileHandle handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous);
+        bool handedOver = false;
+        try
+        {
+            (BlobKey key, long length) = await CopyAndHashAsync(content, handle, maxBytes, cancellationToken).ConfigureAwait(false);
+            CommitRequest request = PrepareCommit(handle, tempPath, key, onStoreFileSystem: true, ownsSource: true);
+            handedOver = true; // the coordinator now owns the handle and deletes the temp file if the commit fails
+            CommitOutcome outcome = await CommitAsync(request, key).ConfigureAwait(false);
+            LogStored(key, length, outcome, started);
+            return new BlobInfo(key, length);
+        }
+        catch (BlobTooLargeException)
+        {
+            _logger.BlobTooLarge(maxBytes);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.WriteCancelled();
+            throw;
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                handle.Dispose();
+                DeleteQuietly(tempPath, _logger);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<BlobInfo> ImportFileAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        long started = Stopwatch.GetTimestamp();
+        string fullPath = Path.GetFullPath(path);
+        // fsync needs write access on Windows; Unix flushes through any descriptor.
+        FileAccess access = OperatingSystem.IsWindows() ? FileAccess.ReadWrite : FileAccess.Read;
+        SafeFileHandle handle = File.OpenHandle(fullPath, FileMode.Open, access, FileShare.Read, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        BlobKey key;
+        long length;
+        CommitRequest request;
+        try
+        {
+            (key, length) = await HashFileAsync(handle, cancellationToken).ConfigureAwait(false);
+            bool inTempDirectory = string.Equals(Path.GetDirectoryName(fullPath), _tempDirectory, StringComparison.Ordinal);
+            request = PrepareCommit(handle, fullPath, key, onStoreFileSystem: inTempDirectory, ownsSource: false);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
+        CommitOutcome outcome;
+        try
+        {
+            outcome = await CommitAsync(request, key).ConfigureAwait(false);
+        }
+        catch (CrossDeviceMoveException)
+        {
+            // Another file system: a rename cannot be atomic there, so copy through a temp file of our own.
+            _logger.ImportCopied(key);
+            BlobInfo copied;
+            FileStream source = new(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (source.ConfigureAwait(false))
+            {
+                copied = await WriteAsync(source, long.MaxValue, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Delete(fullPath);
+            return copied;
+        }
+
+        LogStored(key, length, outcome, started);
+        return new BlobInfo(key, length);
+    }
+
+    /// <inheritdoc/>
+    public Stream OpenRead(BlobKey key)
+    {
+        string path = BlobPath(key);
+        try
+        {
+            return new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            // No blob with this prefix was ever stored: the same answer as a missing file.
+            throw new FileNotFoundException($"Blob {key} is not stored.", path, ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool Exists(BlobKey key) => File.Exists(BlobPath(key));
+
+    /// <inheritdoc/>
+    public long? GetLength(BlobKey key)
+    {
+        var file = new FileInfo(BlobPath(key));
+        return file.Exists ? file.Length : null;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Not flushed: a delete undone by a power loss leaves an unreferenced blob, which the next orphan sweep collects.
+    /// A blob is immutable and shared by every instance with the same content; only the index may decide to delete it.
+    /// </remarks>
+    public Task<bool> DeleteAsync(BlobKey key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string path = BlobPath(key);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult(false);
+        }
+
+        File.Delete(path);
+        _logger.BlobDeleted(key);
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<BlobInfo> EnumerateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (BlobEntry entry in EnumerateEntriesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new BlobInfo(entry.Key, entry.Length);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _flusher.DisposeAsync().ConfigureAwait(false);
+
+    public void Dispose() => _flusher.Dispose();
+
+    /// <summary>Every complete blob with its last write time (kept fresh by duplicate writes).</summary>
+    internal async IAsyncEnumerable<BlobEntry> EnumerateEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (DirectoryInfo first in new DirectoryInfo(_blobsDirectory).EnumerateDirectories())
+        {
+            if (!IsHexPair(first.Name))
+            {
+                continue;
+            }
+
+            foreach (DirectoryInfo second in first.EnumerateDirectories())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsHexPair(second.Name))
+                {
+                    continue;
+                }
+
+                // Directory listing is synchronous; let the caller's other work run between directories.
+                await Task.Yield();
+                foreach (FileInfo file in second.EnumerateFiles())
+                {
+                    if (BlobKey.TryParse(file.Name, out BlobKey key)
+                        && key.Sha256Hex.AsSpan(0, 2).SequenceEqual(first.Name)
+                        && key.Sha256Hex.AsSpan(2, 2).SequenceEqual(second.Name))
+                    {
+                        yield return new BlobEntry(key, file.Length, file.FullName, file.LastWriteTimeUtc);
+                    }
+                    else
+                    {
+                        _logger.StrayFileIgnored(file.FullName);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The blob's path. Built from the validated key only.</summary>
+    internal string BlobPath(BlobKey key)
+    {
+        string hex = KeyText(key);
+        return Path.Join(_blobsDirectory, hex.AsSpan(0, 2), hex.AsSpan(2, 2), hex);
+    }
+
+    /// <summary>
+    /// Renames a flushed file to its content address without replacing. When the blob exists the stored one is kept,
+    /// its write time refreshed (so the orphan sweep's grace period covers the new reference) and the source deleted.
+    /// </summary>
+    internal static CommitOutcome MoveIntoPlace(string sourcePath, string destinationPath)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            if (DurableFileSystem.TryMoveNoReplace(sourcePath, destinationPath))
+            {
+                return CommitOutcome.Created;
+            }
+
+            try
+            {
+                File.SetLastWriteTimeUtc(destinationPath, DateTime.UtcNow);
+            }
+            catch (FileNotFoundException) when (attempt < 3)
+            {
+                continue; // deleted between the two calls: move ours in after all
+            }
+
+            File.Delete(sourcePath);
+            return CommitOutcome.AlreadyStored;
+        }
+    }
+
+    internal static void DeleteQuietly(string path, ILogger logger)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the temp-file sweep.
+            logger.TempFileNotDeleted(path, ex);
+        }
+    }
+
+    private static string KeyText(BlobKey key) =>
+        key.IsDefault ? throw new ArgumentException("default(BlobKey) names no blob.", nameof(key)) : key.Sha256Hex;
+
+    private static bool IsHexPair(string name) =>
+        name.Length == 2 && char.IsAsciiHexDigitLower(name[0]) && char.IsAsciiHexDigitLower(name[1]);
+
+    private static async Task<(BlobKey Key, long Length)> CopyAndHashAsync(
+        Stream content, SafeFileHandle handle, long maxBytes, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            long total = 0;
+            bool end = false;
+            while (!end)
+            {
+                // Fill the buffer before writing: network streams hand over a few KiB at a time.
+                int filled = 0;
+                while (filled < buffer.Length)
+                {
+                    int read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        end = true;
+                        break;
+                    }
+
+                    filled += read;
+                    if (total + filled > maxBytes)
+                    {
+                        throw new BlobTooLargeException(maxBytes);
+                    }
+                }
+
+                if (filled > 0)
+                {
+                    hash.AppendData(buffer, 0, filled);
+                    await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, filled), total, cancellationToken).ConfigureAwait(false);
+                    total += filled;
+                }
+            }
+
+            return (KeyFromHash(hash, buffer), total);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<(BlobKey Key, long Length)> HashFileAsync(SafeFileHandle handle, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            long total = 0;
+            int read;
+            while ((read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, BufferSize), total, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                total += read;
+            }
+
+            return (KeyFromHash(hash, buffer), total);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static BlobKey KeyFromHash(IncrementalHash hash, byte[] scratch)
+    {
+        int written = hash.GetHashAndReset(scratch);
+        return BlobKey.FromHash(scratch.AsSpan(0, written));
+    }
+
+    /// <summary>Creates the blob's directory when needed and describes the commit. Owns nothing yet.</summary>
+    private CommitRequest PrepareCommit(SafeFileHandle handle, string sourcePath, BlobKey key, bool onStoreFileSystem, bool ownsSource)
+    {
+        string hex = key.Sha256Hex;
+        string directory = Path.Join(_blobsDirectory, hex.AsSpan(0, 2), hex.AsSpan(2, 2));
+        string destination = Path.Join(directory, hex);
+
+        string[] directoriesToFlush;
+        if (IsDurableDirectory(DirectoryIndex(key)))
+        {
+            directoriesToFlush = [directory];
+        }
+        else
+        {
+            // Possibly new (or left by a crash before its parent was flushed): flush the parents' entries too.
+            Directory.CreateDirectory(directory);
+            directoriesToFlush = [directory, Path.GetDirectoryName(directory)!, _blobsDirectory];
+        }
+
+        return new CommitRequest(
+            handle,
+            sourcePath,
+            destination,
+            directoriesToFlush,
+            needsDataFlush: !File.Exists(destination),
+            onStoreFileSystem,
+            deleteSourceOnFailure: ownsSource);
+    }
+
+    private async Task<CommitOutcome> CommitAsync(CommitRequest request, BlobKey key)
+    {
+        CommitOutcome outcome = await _flusher.CommitAsync(request).ConfigureAwait(false);
+        MarkDurableDirectory(DirectoryIndex(key));
+        return outcome;
+    }
+
+    /// <summary>The second-level directory as a number: the key's first four hex digits.</summary>
+    private static int DirectoryIndex(BlobKey key) =>
+        int.Parse(key.Sha256Hex.AsSpan(0, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+
+    private bool IsDurableDirectory(int index) => (Volatile.Read(ref _durableDirectories[index >> 5]) & (1 << (index & 31))) != 0;
+
+    private void MarkDurableDirectory(int index) => Interlocked.Or(ref _durableDirectories[index >> 5], 1 << (index & 31));
+
+    private string NewTempPath() => Path.Join(_tempDirectory, Guid.NewGuid().ToString("N") + TempFileExtension);
+
+    private void LogStored(BlobKey key, long length, CommitOutcome outcome, long started)
+    {
+        double elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (outcome == CommitOutcome.Created)
+        {
+            _logger.BlobStored(key, length, elapsed);
+        }
+        else
+        {
+            _logger.BlobAlreadyStored(key, length, elapsed);
+        }
+    }
+}

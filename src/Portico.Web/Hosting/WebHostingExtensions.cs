@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Portico.Index;
+using Portico.Index.Access;
+using Portico.Web.Features.Auth;
+using Portico.Web.Features.Health;
+using Portico.Web.Features.Instances;
+using Portico.Web.Features.Studies;
+using Portico.Web.Security;
+using Scalar.AspNetCore;
+
+namespace Portico.Web.Hosting;
+
+/// <summary>The composition root's pieces, so Program.cs stays short.</summary>
+public static class WebHostingExtensions
+{
+    /// <summary>Defaults so a bare <c>dotnet run</c> works: http://localhost:8080, data under ./data.</summary>
+    public static WebApplicationBuilder AddPorticoDefaults(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+        {
+            builder.WebHost.UseUrls("http://localhost:8080");
+        }
+
+        // Uploads are streamed and limited per file by the pipeline (2 GB) and per archive by ZipLimits.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 30L * 1024 * 1024);
+        builder.Services.AddOptions<PorticoOptions>().Bind(builder.Configuration.GetSection(PorticoOptions.Section)).ValidateOnStart();
+        return builder;
+    }
+
+    public static IServiceCollection AddPorticoWeb(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new TypedIdJsonConverterFactory());
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddOpenApi("v1");
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("index-and-store", tags: ["ready"]);
+
+        services.AddIdentityCore<PorticoUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                // Length over composition rules (NIST SP 800-63B): at least 12 characters, any characters.
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<PorticoRole>()
+            .AddEntityFrameworkStores<PorticoDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<PermissionClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthentication(PermissionPolicyProvider.Schemes)
+            .AddPolicyScheme(PermissionPolicyProvider.Schemes, "Cookie or API key", o =>
+                o.ForwardDefaultSelector = context => context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(IdentityConstants.ApplicationScheme, o =>
+            {
+                o.Cookie.Name = "portico";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+                // An API answers 401/403, never a redirect to a sign-in page.
+                o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            });
+        services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
+        services.AddAuthorization();
+        services.AddScoped<UploadReceiver>();
+        services.AddScoped<Bootstrapper>();
+        return services;
+    }
+
+    /// <summary>Migrates the index, sweeps the blob store, creates first-start accounts.</summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using (AsyncServiceScope scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Bootstrapper>().RunAsync(app.Lifetime.ApplicationStopping);
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            string email = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PorticoOptions>>().Value.Bootstrap.AdminEmail;
+            foreach (string url in app.Urls)
+            {
+                Console.WriteLine($"Portico is running at {url}/ : sign in with POST {url}/api/auth/sign-in as {email}; API reference at {url}/api/reference");
+            }
+        });
+    }
+
+    public static WebApplication UsePorticoWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Portico API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        app.MapHealthApi();
+        app.MapAuthApi();
+        app.MapInstancesApi();
+        app.MapStudiesApi();
+        app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription().AllowAnonymous();
+        return app;
+    }
+}

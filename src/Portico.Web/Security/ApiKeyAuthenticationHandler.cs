@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Portico.Index;
+using Portico.Index.Access;
+
+namespace Portico.Web.Security;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;api key&gt;</c> for scripts and agents. Keys are stored as SHA-256 hashes; the
+/// principal carries the key's permissions (or its owner's) as <see cref="PorticoClaims.Permission"/> claims.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    PorticoDbContext db,
+    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        string secret = header["Bearer ".Length..].Trim();
+        if (secret.Length is < 16 or > 256)
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        ApiKey? key = await AccessQueries.FindActiveApiKeyAsync(db, secret, Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        IReadOnlyList<string> permissions = await AccessQueries.GetApiKeyPermissionsAsync(db, key, Context.RequestAborted);
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, "apikey:" + key.Id),
+            new(ClaimTypes.Name, key.Name),
+            new(PorticoClaims.ActorKind, "ApiKey"),
+        };
+        claims.AddRange(permissions.Select(p => new Claim(PorticoClaims.Permission, p)));
+
+        DateTime now = clock.GetUtcNow().UtcDateTime;
+        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            key.LastUsedAt = now;
+            await db.SaveChangesAsync(Context.RequestAborted);
+        }
+
+        var identity = new ClaimsIdentity(claims, SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Index;
+using Portico.Index.Access;
+using Xunit;
+
+namespace Portico.Web.Tests;
+
+/// <summary>The real server on a temp data directory (SQLite and file blobs), with a bootstrap administrator API key.</summary>
+public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "portico-web-tests", Guid.NewGuid().ToString("N"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Portico:DataDirectory", DataDirectory);
+        builder.UseSetting("Portico:Bootstrap:AdminEmail", "admin@test.local");
+        builder.UseSetting("Portico:Bootstrap:AdminPassword", "correct horse battery staple");
+        builder.UseSetting("Portico:Bootstrap:ApiKey", AdminKey);
+        builder.UseEnvironment("Testing");
+    }
+
+    public HttpClient ClientWithKey(string key)
+    {
+        HttpClient client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public HttpClient Admin() => ClientWithKey(AdminKey);
+
+    /// <summary>Creates an API key holding exactly <paramref name="permissions"/> and returns its secret.</summary>
+    public async Task<string> CreateKeyAsync(params string[] permissions)
+    {
+        string secret = "k-" + Guid.NewGuid().ToString("N");
+        await using AsyncServiceScope scope = Services.CreateAsyncScope();
+        PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        db.ApiKeys.Add(new ApiKey
+        {
+            Name = "test " + string.Join(',', permissions),
+            KeyHash = ApiKeySecret.Hash(secret),
+            Prefix = secret[..8],
+            Permissions = [.. permissions],
+            CreatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return secret;
+    }
+
+    public ValueTask InitializeAsync()
+    {
+        _ = Server; // start the host (migrations, bootstrap)
+        return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
