@@ -15,12 +15,15 @@ namespace Portico.Index;
 /// to amortize it).</item>
 /// <item><c>foreign_keys=ON</c>: SQLite enforces foreign keys only when asked, per connection.</item>
 /// <item><c>busy_timeout</c>: a writer waits for the lock instead of failing at once with SQLITE_BUSY.</item>
+/// <item><c>case_sensitive_like=ON</c>: LIKE compares case-sensitively, as in PostgreSQL, so both providers give the
+/// same answers; and a prefix pattern on an upper-cased search column (<c>DOE%</c> on <c>PatientNameSearch</c>) can
+/// then use the column's index. Case-insensitive searches upper-case both sides instead.</item>
 /// </list>
 /// </summary>
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     internal const string Pragmas =
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA case_sensitive_like = ON;";
 
     public static SqlitePragmaInterceptor Instance { get; } = new();
 

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Win32.SafeHandles;
@@ -19,8 +17,8 @@ namespace Portico.Storage;
 /// </remarks>
 public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
 {
-    /// <summary>Copy and hash buffer, pooled: 128 KiB keeps system calls few without a large per-writer footprint.</summary>
-    internal const int BufferSize = 128 * 1024;
+    /// <summary>Size of the pooled copy and hash buffer.</summary>
+    internal const int BufferSize = ContentHasher.BufferSize;
 
     private const string TempFileExtension = ".tmp";
 
@@ -98,7 +96,7 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         bool handedOver = false;
         try
         {
-            (BlobKey key, long length) = await CopyAndHashAsync(content, handle, maxBytes, cancellationToken).ConfigureAwait(false);
+            (BlobKey key, long length) = await ContentHasher.CopyAndHashAsync(content, handle, maxBytes, cancellationToken).ConfigureAwait(false);
             CommitRequest request = PrepareCommit(handle, tempPath, key, onStoreFileSystem: true, ownsSource: true);
             handedOver = true; // the coordinator now owns the handle and deletes the temp file if the commit fails
             CommitOutcome outcome = await CommitAsync(request, key).ConfigureAwait(false);
@@ -141,7 +139,7 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         CommitRequest request;
         try
         {
-            (key, length) = await HashFileAsync(handle, cancellationToken).ConfigureAwait(false);
+            (key, length) = await ContentHasher.HashFileAsync(handle, cancellationToken).ConfigureAwait(false);
             bool inTempDirectory = string.Equals(Path.GetDirectoryName(fullPath), _tempDirectory, StringComparison.Ordinal);
             request = PrepareCommit(handle, fullPath, key, onStoreFileSystem: inTempDirectory, ownsSource: false);
         }
@@ -327,79 +325,6 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
 
     private static bool IsHexPair(string name) =>
         name.Length == 2 && char.IsAsciiHexDigitLower(name[0]) && char.IsAsciiHexDigitLower(name[1]);
-
-    private static async Task<(BlobKey Key, long Length)> CopyAndHashAsync(
-        Stream content, SafeFileHandle handle, long maxBytes, CancellationToken cancellationToken)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        try
-        {
-            long total = 0;
-            bool end = false;
-            while (!end)
-            {
-                // Fill the buffer before writing: network streams hand over a few KiB at a time.
-                int filled = 0;
-                while (filled < buffer.Length)
-                {
-                    int read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        end = true;
-                        break;
-                    }
-
-                    filled += read;
-                    if (total + filled > maxBytes)
-                    {
-                        throw new BlobTooLargeException(maxBytes);
-                    }
-                }
-
-                if (filled > 0)
-                {
-                    hash.AppendData(buffer, 0, filled);
-                    await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, filled), total, cancellationToken).ConfigureAwait(false);
-                    total += filled;
-                }
-            }
-
-            return (KeyFromHash(hash, buffer), total);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static async Task<(BlobKey Key, long Length)> HashFileAsync(SafeFileHandle handle, CancellationToken cancellationToken)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        try
-        {
-            long total = 0;
-            int read;
-            while ((read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, BufferSize), total, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                total += read;
-            }
-
-            return (KeyFromHash(hash, buffer), total);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static BlobKey KeyFromHash(IncrementalHash hash, byte[] scratch)
-    {
-        int written = hash.GetHashAndReset(scratch);
-        return BlobKey.FromHash(scratch.AsSpan(0, written));
-    }
 
     /// <summary>Creates the blob's directory when needed and describes the commit. Owns nothing yet.</summary>
     private CommitRequest PrepareCommit(SafeFileHandle handle, string sourcePath, BlobKey key, bool onStoreFileSystem, bool ownsSource)

@@ -82,54 +82,12 @@ public sealed class CrashTests
         }
     }
 
-    /// <summary>The child side: writes blobs of 1 KB to 4 MB, eight at a time, until killed (at most two minutes).</summary>
-    [Fact(Explicit = true)]
-    public async Task ChildWriter_WritesUntilKilled()
-    {
-        string root = Environment.GetEnvironmentVariable(RootVariable)
-            ?? throw new InvalidOperationException($"{RootVariable} is not set: this runs as the child of a crash test.");
-        await using var store = new FileBlobStore(
-            Options.Create(new BlobStoreOptions { RootDirectory = Path.Join(root, "store") }),
-            NullLogger<FileBlobStore>.Instance);
-        string acknowledged = Path.Join(root, AcknowledgedFile);
-        var gate = new Lock();
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        long next = 0;
-
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                long n = Interlocked.Increment(ref next);
-                int size = 1024 + (int)((n * 2_654_435_761) % (4 * 1024 * 1024));
-                BlobInfo info = await store.WriteAsync(new GeneratedStream(size, seed: (ulong)n), long.MaxValue, stop.Token);
-                lock (gate)
-                {
-                    File.AppendAllText(acknowledged, $"{info.Key} {info.Length}\n");
-                }
-            }
-        })));
-    }
-
     private static Process StartChildWriter(string root, ConcurrentQueue<string> output)
     {
-        string assembly = typeof(CrashTests).Assembly.Location;
-        string appHost = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
-        var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (File.Exists(appHost))
-        {
-            start.FileName = appHost;
-        }
-        else
-        {
-            start.FileName = "dotnet";
-            start.ArgumentList.Add(assembly);
-        }
-
-        foreach (string argument in new[] { "-method", $"{typeof(CrashTests).FullName}.{nameof(ChildWriter_WritesUntilKilled)}", "-explicit", "only", "-noLogo" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        // The child is a small program of its own (Portico.Storage.CrashWriter), copied next to the tests.
+        string writer = Path.Join(AppContext.BaseDirectory, "Portico.Storage.CrashWriter.dll");
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(writer);
 
         start.Environment[RootVariable] = root;
         Process child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child writer.");

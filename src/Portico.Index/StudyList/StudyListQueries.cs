@@ -30,7 +30,7 @@ public static class StudyListQueries
     }
 
     /// <summary>The query that reads a page's rows with a value in the sort column (for plan tests).</summary>
-    public static IQueryable<StudyListRow> BuildPageQuery(PorticoDbContext db, StudyQuery query)
+    internal static IQueryable<StudyListRow> BuildPageQuery(PorticoDbContext db, StudyQuery query)
     {
         Validate(query);
         IQueryable<Study> filtered = Filter(db.Studies.AsNoTracking(), query);
