@@ -32,5 +32,14 @@ echo "==> generated dictionary is up to date"
 dotnet run --no-build -c Release --project src/Portico.Dicom.Generator -- \
   --pydicom-dir /usr/lib/python3/dist-packages/pydicom --out src/Portico.Dicom --check
 
+echo "==> EF Core migrations match the model (SQLite and PostgreSQL)"
+dotnet tool restore >/dev/null
+dotnet ef migrations has-pending-model-changes --project src/Portico.Index.Sqlite --configuration Release
+dotnet ef migrations has-pending-model-changes --project src/Portico.Index.Postgres --configuration Release
+
+echo "==> PostgreSQL on 127.0.0.1 for the index tests"
+PORTICO_TEST_POSTGRES="$(scripts/start-postgres.sh)"
+export PORTICO_TEST_POSTGRES
+
 echo "==> tests"
 dotnet test --solution Portico.slnx -c Release --no-build
