@@ -1,5 +1,5 @@
-using Portico.Ingest;
 using Portico.Index;
+using Portico.Ingest;
 using Portico.Storage;
 using Portico.Web.Hosting;
 
