@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# HTTP ingest: Portico (POST /api/instances) against Orthanc (POST /instances, Debian package, SQLite index,
+# default durability), same corpus, same client (bench/http-upload.py, 4 keep-alive streams), in one run.
+# Prints instances/s, MB/s and each server's peak RSS, plus the disk's sequential write speed with fdatasync.
+# Corpora: bench/make-corpus.py (300 CT-like 512x512 16-bit; 5,000 small files across 50 studies).
+# Not yet here (issue 3): the 18 MB multi-frame ultrasound corpus and the 100,000-study query benchmark.
+# Usage: bench/ingest-vs-orthanc.sh [CORPUS_DIR]   (installs orthanc, dcmtk and python3-pydicom as root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-bench/corpus}
+missing=()
+command -v Orthanc >/dev/null || missing+=(orthanc)
+[ -d /usr/lib/python3/dist-packages/pydicom ] || missing+=(python3-pydicom)
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+[ -d "$corpus/ct" ] || /usr/bin/python3 bench/make-corpus.py "$corpus"
+
+work=$(mktemp -d)
+cleanup() { [ -n "${portico_pid:-}" ] && kill "$portico_pid" 2>/dev/null; [ -n "${orthanc_pid:-}" ] && kill "$orthanc_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+peak() { awk '/VmHWM/ {print int($2/1024) " MiB"}' "/proc/$1/status"; }
+
+echo "==> disk: sequential write with fdatasync"
+dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2>&1 | tail -n 1
+rm -f "$work/dd.bin"
+
+dotnet publish src/Portico.Web -c Release -o "$work/portico" --artifacts-path "$work/artifacts" -nologo -v quiet >/dev/null
+export TCP_NODELAY=1
+for corpus_name in ct small; do
+  glob="$corpus/$corpus_name/**/*.dcm"
+  pport=$(free_port); oport=$(free_port)
+  mkdir -p "$work/p-$corpus_name" "$work/o-$corpus_name"
+  (cd "$work/p-$corpus_name" && exec dotnet "$work/portico/Portico.Web.dll" --urls "http://127.0.0.1:$pport" \
+      --Portico:Bootstrap:ApiKey=bench-key-0123456789abcdef --Logging:LogLevel:Default=Warning >"$work/p-$corpus_name.log" 2>&1) &
+  portico_pid=$!
+  cat >"$work/o-$corpus_name/orthanc.json" <<JSON
+{ "Name": "bench", "StorageDirectory": "$work/o-$corpus_name/db", "IndexDirectory": "$work/o-$corpus_name/db",
+  "HttpPort": $oport, "DicomPort": $(free_port), "HttpBindAddress": "127.0.0.1", "RemoteAccessAllowed": false,
+  "AuthenticationEnabled": false, "Plugins": [] }
+JSON
+  Orthanc "$work/o-$corpus_name/orthanc.json" >"$work/o-$corpus_name.log" 2>&1 &
+  orthanc_pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$pport/health/ready" >/dev/null && curl -sf "http://127.0.0.1:$oport/system" >/dev/null && break; sleep 0.3; done
+  echo "==> $corpus_name: Portico"
+  /usr/bin/python3 bench/http-upload.py portico "http://127.0.0.1:$pport" bench-key-0123456789abcdef "$glob" 4
+  echo "    peak RSS $(peak $portico_pid)"
+  echo "==> $corpus_name: Orthanc"
+  /usr/bin/python3 bench/http-upload.py orthanc "http://127.0.0.1:$oport" - "$glob" 4
+  echo "    peak RSS $(peak $orthanc_pid)"
+  kill "$portico_pid" "$orthanc_pid"; wait "$portico_pid" "$orthanc_pid" 2>/dev/null || true
+  portico_pid=; orthanc_pid=
+done
