@@ -35,7 +35,9 @@ public sealed partial class IngestPipeline(
         bool keep = false;
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+            // Writes go to the page cache (durability comes later, from the blob store), so they are made
+            // synchronously: on Linux, async file I/O is a thread-pool hop per write.
+            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
             int n;
             while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
@@ -45,7 +47,7 @@ public sealed partial class IngestPipeline(
                     return null;
                 }
 
-                await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                file.Write(buffer, 0, n);
             }
 
             keep = true;
