@@ -143,11 +143,6 @@ public static class DicomFileWriter
         {
             throw new NotSupportedException($"Cannot transcode pixel data from {file.TransferSyntax.Name} to {target.Name}: Portico carries compressed pixel data as is.");
         }
-
-        if (file.SourcePath is null && file.TransferSyntax.IsDeflated)
-        {
-            return;
-        }
     }
 
     private static DicomElement Uid(DicomTag tag, string uid)

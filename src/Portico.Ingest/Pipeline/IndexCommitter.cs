@@ -248,7 +248,6 @@ public sealed partial class IndexCommitter(
             PatientId = h.PatientId,
             IssuerOfPatientId = h.IssuerOfPatientId,
             PatientName = h.PatientName,
-            PatientNameSearch = PersonNameSearch.Normalize(h.PatientName),
             BirthDate = h.PatientBirthDate,
             Sex = h.PatientSex,
         },
@@ -275,8 +274,8 @@ public sealed partial class IndexCommitter(
         string[] current = string.IsNullOrEmpty(study.Modalities) ? [] : study.Modalities.Split('\\');
         if (!current.Contains(modality, StringComparer.Ordinal))
         {
+            // PorticoDbContext derives PatientNameSearch and ModalitiesSearch on SaveChanges.
             study.Modalities = string.Join('\\', current.Append(modality).Order(StringComparer.Ordinal));
-            study.ModalitiesSearch = ModalitiesSearch.Normalize(study.Modalities);
         }
     }
 
