@@ -66,22 +66,11 @@ internal sealed class PipelineHost : IAsyncDisposable
     /// <summary>Writes a copy of a pydicom file with new UIDs (or the given SOP Instance UID) into the store's temp directory.</summary>
     public string Spool(string pydicomName, string? sopUid = null, Action<Portico.Dicom.Data.DicomDataset>? change = null)
     {
-        string source = Path.Combine("/usr/lib/python3/dist-packages/pydicom/data/test_files", pydicomName);
-        if (!File.Exists(source))
-        {
-            throw new InvalidOperationException($"{source} is missing: run scripts/test.sh, which installs python3-pydicom.");
-        }
-
-        DicomFile file = DicomFile.Open(source, new DicomFileReadOptions { DeferValuesLongerThan = uint.MaxValue - 1 });
-        file.Dataset.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, UidGenerator.NewUid());
-        file.Dataset.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, UidGenerator.NewUid());
-        file.Dataset.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, sopUid ?? UidGenerator.NewUid());
-        file.Meta.Remove(DicomTags.MediaStorageSOPInstanceUID);
-        change?.Invoke(file.Dataset);
+        byte[] bytes = Portico.Tests.Shared.DicomSamples.WithNewUids(pydicomName, out _, out _, sopUid, change);
         string temp = _provider.GetRequiredService<IBlobStore>().TempDirectory;
         System.IO.Directory.CreateDirectory(temp);
         string path = Path.Combine(temp, "test-" + Guid.NewGuid().ToString("N"));
-        DicomFileWriter.WriteAsync(file, path).GetAwaiter().GetResult();
+        File.WriteAllBytes(path, bytes);
         return path;
     }
 
