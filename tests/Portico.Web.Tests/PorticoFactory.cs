@@ -13,7 +13,11 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "portico-web-tests", Guid.NewGuid().ToString("N"));
+    /// <summary>A fresh temp directory, unless a test restarts a server on an existing one.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "portico-web-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Whether disposing removes <see cref="DataDirectory"/> (false to start another server on it).</summary>
+    public bool DeleteDataDirectory { get; init; } = true;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -60,6 +64,11 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!DeleteDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

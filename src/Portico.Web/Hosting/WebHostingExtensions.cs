@@ -9,6 +9,7 @@ using Portico.Web.Features.Auth;
 using Portico.Web.Features.Health;
 using Portico.Web.Features.Instances;
 using Portico.Web.Features.Studies;
+using Portico.Web.Features.Uploads;
 using Portico.Web.Security;
 using Scalar.AspNetCore;
 
@@ -83,6 +84,20 @@ public static class WebHostingExtensions
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddAuthorization();
         services.AddScoped<UploadReceiver>();
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section)
+            .PostConfigure<IConfiguration>((o, configuration) =>
+            {
+                if (string.IsNullOrWhiteSpace(o.Directory))
+                {
+                    string data = configuration["Portico:DataDirectory"] is { Length: > 0 } d ? d : "data";
+                    o.Directory = Path.GetFullPath(Path.Combine(data, "uploads"));
+                }
+            })
+            .Validate(o => o.MaxFileBytes > 0 && o.Expiration > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.MinFreeBytes >= 0, "Portico:Uploads limits must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<UploadProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadProcessor>());
         services.AddScoped<Bootstrapper>();
         return services;
     }
@@ -111,6 +126,8 @@ public static class WebHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseUploadMethodOverride();
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -119,6 +136,7 @@ public static class WebHostingExtensions
         app.MapAuthApi();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapUploadsApi();
         app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }

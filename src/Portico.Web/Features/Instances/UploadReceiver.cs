@@ -15,40 +15,52 @@ public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker,
         return ToResult(name, outcome);
     }
 
+    /// <summary>Ingests a DICOM file already spooled in the pipeline's temp directory (it is consumed).</summary>
+    public async Task<InstanceUploadResult> ReceiveDicomFileAsync(string path, string name, IngestSource source, CancellationToken cancellationToken)
+    {
+        IngestOutcome outcome = await pipeline.IngestFileAsync(path, source, cancellationToken).ConfigureAwait(false);
+        return ToResult(name, outcome);
+    }
+
     public async Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, string name, IngestSource source, CancellationToken cancellationToken)
     {
-        var results = new List<InstanceUploadResult>();
         SpooledFile? archive = await pipeline.SpoolAsync(body, zipLimits.Value.MaxTotalUncompressedBytes, cancellationToken).ConfigureAwait(false);
         if (archive is null)
         {
-            results.Add(new InstanceUploadResult(name, null, null, "Rejected", "The ZIP archive is larger than the limit."));
-            return results;
+            return [new InstanceUploadResult(name, null, null, "Rejected", "The ZIP archive is larger than the limit.")];
         }
 
         try
         {
-            ZipWalkResult walk = await zipWalker.WalkAsync(
-                archive.Path,
-                pipeline.TempDirectory,
-                zipLimits.Value,
-                async (entryName, path, ct) => results.Add(ToResult(entryName, await pipeline.IngestFileAsync(path, source, ct).ConfigureAwait(false))),
-                cancellationToken).ConfigureAwait(false);
-            foreach (ZipEntryReport entry in walk.Entries)
-            {
-                if (entry.Disposition is not ZipEntryDisposition.Extracted)
-                {
-                    results.Add(new InstanceUploadResult(entry.Name, null, null, "Skipped", entry.Reason));
-                }
-            }
-
-            if (walk.Refused)
-            {
-                results.Add(new InstanceUploadResult(name, null, null, "Rejected", walk.RefusalReason));
-            }
+            return await ReceiveZipFileAsync(archive.Path, name, source, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             archive.Delete();
+        }
+    }
+
+    /// <summary>Ingests every DICOM entry of a ZIP archive on disk (left in place); one result per entry found.</summary>
+    public async Task<List<InstanceUploadResult>> ReceiveZipFileAsync(string path, string name, IngestSource source, CancellationToken cancellationToken)
+    {
+        var results = new List<InstanceUploadResult>();
+        ZipWalkResult walk = await zipWalker.WalkAsync(
+            path,
+            pipeline.TempDirectory,
+            zipLimits.Value,
+            async (entryName, entryPath, ct) => results.Add(ToResult(entryName, await pipeline.IngestFileAsync(entryPath, source, ct).ConfigureAwait(false))),
+            cancellationToken).ConfigureAwait(false);
+        foreach (ZipEntryReport entry in walk.Entries)
+        {
+            if (entry.Disposition is not ZipEntryDisposition.Extracted)
+            {
+                results.Add(new InstanceUploadResult(entry.Name, null, null, "Skipped", entry.Reason));
+            }
+        }
+
+        if (walk.Refused)
+        {
+            results.Add(new InstanceUploadResult(name, null, null, "Rejected", walk.RefusalReason));
         }
 
         return results;
