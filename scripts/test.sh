@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 need_packages=()
 command -v dcmdump >/dev/null 2>&1 || need_packages+=(dcmtk)
 [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || need_packages+=(python3-pydicom)
+command -v node >/dev/null 2>&1 || need_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_packages+=(npm)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "scripts/test.sh: missing ${need_packages[*]}; run as root so they can be installed" >&2
@@ -21,6 +23,9 @@ if [ ${#need_packages[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TCP_NODELAY=1
+
+echo "==> npm packages of the tests (tus-js-client, the reference tus client)"
+npm ci --prefix tests/tus-client --no-audit --no-fund --loglevel=error >/dev/null
 
 echo "==> build"
 dotnet build Portico.slnx -c Release -warnaserror -nologo -v quiet
