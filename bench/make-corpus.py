@@ -4,6 +4,7 @@
   small/: 5,000 small files across 50 studies (100 per study): an echo-like header with nested
           sequences, private elements and a 64x64 8-bit image (about 6 KB each).
   ct/:    300 CT-like images, 512x512 16-bit (about 520 KB each), one study.
+  us/:    40 multi-frame ultrasound cine loops, 60 frames of 640x480 8-bit (about 18 MB each), one study.
 
 Usage: make-corpus.py OUTDIR
 """
@@ -113,6 +114,27 @@ def main(out):
         ds.PixelRepresentation = 0
         ds.PixelData = pixels16
         save(ds, os.path.join(ct, "CT%04d.dcm" % i))
+    us = os.path.join(out, "us")
+    os.makedirs(us, exist_ok=True)
+    study_uid = generate_uid(ROOT)
+    series_uid = generate_uid(ROOT)
+    frame = bytes((i * 31) % 256 for i in range(640 * 480))
+    cine = frame * 60
+    for i in range(40):
+        ds = base(study_uid, series_uid, generate_uid(ROOT), "1.2.840.10008.5.1.4.1.1.3.1", "US", i)
+        ds.NumberOfFrames = 60
+        ds.FrameTime = "33.3"
+        ds.FrameIncrementPointer = 0x00181063
+        ds.SamplesPerPixel = 1
+        ds.PhotometricInterpretation = "MONOCHROME2"
+        ds.Rows = 480
+        ds.Columns = 640
+        ds.BitsAllocated = 8
+        ds.BitsStored = 8
+        ds.HighBit = 7
+        ds.PixelRepresentation = 0
+        ds.PixelData = cine
+        save(ds, os.path.join(us, "US%04d.dcm" % i))
 
 
 if __name__ == "__main__":

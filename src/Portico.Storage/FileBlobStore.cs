@@ -79,6 +79,9 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     /// <summary>The store's root directory (absolute).</summary>
     public string RootDirectory => _rootDirectory;
 
+    /// <summary>Where <see cref="QuarantineAsync"/> moves blobs: <c>&lt;root&gt;/quarantine</c>.</summary>
+    public string QuarantineDirectory => Path.Join(_rootDirectory, "quarantine");
+
     internal BlobStoreOptions Options { get; }
 
     internal FlushCoordinator Flusher => _flusher;
@@ -124,7 +127,12 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<BlobInfo> ImportFileAsync(string path, CancellationToken cancellationToken)
+    public Task<BlobInfo> ImportFileAsync(string path, CancellationToken cancellationToken) => ImportAsync(path, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<BlobInfo> ImportFileAsync(string path, BlobKey key, CancellationToken cancellationToken) => ImportAsync(path, key, cancellationToken);
+
+    private async Task<BlobInfo> ImportAsync(string path, BlobKey? knownKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         cancellationToken.ThrowIfCancellationRequested();
@@ -139,7 +147,9 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         CommitRequest request;
         try
         {
-            (key, length) = await ContentHasher.HashFileAsync(handle, cancellationToken).ConfigureAwait(false);
+            (key, length) = knownKey is { } known
+                ? (known, RandomAccess.GetLength(handle))
+                : await ContentHasher.HashFileAsync(handle, cancellationToken).ConfigureAwait(false);
             bool inTempDirectory = string.Equals(Path.GetDirectoryName(fullPath), _tempDirectory, StringComparison.Ordinal);
             request = PrepareCommit(handle, fullPath, key, onStoreFileSystem: inTempDirectory, ownsSource: false);
         }
@@ -221,6 +231,42 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         File.Delete(path);
         _logger.BlobDeleted(key);
         return Task.FromResult(true);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A rename within the store's file system to <c>&lt;root&gt;/quarantine/&lt;sha256&gt;</c> (with a numeric suffix
+    /// when that name is taken). Not flushed: a move undone by a power loss leaves the blob in place, to be found again.
+    /// </remarks>
+    public Task<bool> QuarantineAsync(BlobKey key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string path = BlobPath(key);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult(false);
+        }
+
+        Directory.CreateDirectory(QuarantineDirectory);
+        string name = key.Sha256Hex;
+        for (int suffix = 1; ; suffix++)
+        {
+            string destination = Path.Join(QuarantineDirectory, name);
+            try
+            {
+                File.Move(path, destination, overwrite: false);
+                _logger.BlobQuarantined(key, destination);
+                return Task.FromResult(true);
+            }
+            catch (IOException) when (File.Exists(destination) && File.Exists(path))
+            {
+                name = key.Sha256Hex + "." + suffix.ToString(CultureInfo.InvariantCulture);
+            }
+            catch (FileNotFoundException)
+            {
+                return Task.FromResult(false); // deleted meanwhile
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -25,6 +25,12 @@ public interface IBlobStore
     /// </summary>
     Task<BlobInfo> ImportFileAsync(string path, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="ImportFileAsync(string, CancellationToken)"/> for a file whose SHA-256 the caller computed while
+    /// writing it (one pass over the bytes instead of two). <paramref name="key"/> must be that hash.
+    /// </summary>
+    Task<BlobInfo> ImportFileAsync(string path, BlobKey key, CancellationToken cancellationToken);
+
     /// <summary>Opens a blob for reading (asynchronous, sequential). Throws <see cref="FileNotFoundException"/> when absent.</summary>
     Stream OpenRead(BlobKey key);
 
@@ -36,6 +42,13 @@ public interface IBlobStore
 
     /// <summary>Deletes a blob; false when it was not stored.</summary>
     Task<bool> DeleteAsync(BlobKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a blob out of the store into its quarantine area (<c>quarantine/</c> beside <c>blobs/</c> for the file
+    /// store), where an operator can inspect it: it is no longer enumerated nor readable by key. Used for blobs that are
+    /// not valid DICOM or whose bytes no longer match their key. False when the blob was not stored.
+    /// </summary>
+    Task<bool> QuarantineAsync(BlobKey key, CancellationToken cancellationToken);
 
     /// <summary>Every complete blob (never temp files), in no particular order.</summary>
     IAsyncEnumerable<BlobInfo> EnumerateAsync(CancellationToken cancellationToken);

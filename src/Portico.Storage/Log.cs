@@ -4,7 +4,7 @@ namespace Portico.Storage;
 
 /// <summary>
 /// Storage log messages, event ids 3000-3099. Blob content is never logged; keys, lengths, counts, durations and
-/// store paths (built from keys and random names) are. Next free id: 3017.
+/// store paths (built from keys and random names) are. Next free id: 3018.
 /// </summary>
 internal static partial class StorageLog
 {
@@ -75,4 +75,8 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 3016, EventName = "SweepDeleteFailed", Level = LogLevel.Warning,
         Message = "Sweep could not delete {Path}")]
     public static partial void SweepDeleteFailed(this ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3017, EventName = "BlobQuarantined", Level = LogLevel.Information,
+        Message = "Moved blob {BlobKey} out of the store to {Path}")]
+    public static partial void BlobQuarantined(this ILogger logger, BlobKey blobKey, string path);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portico.Dicom;
@@ -19,27 +20,35 @@ public sealed partial class IngestPipeline(
     IOptions<IngestOptions> options,
     ILogger<IngestPipeline> logger)
 {
+    /// <summary>Spool writes of 1 MiB: few system calls for large files, a small footprint per upload.</summary>
+    private const int SpoolBufferSize = 1024 * 1024;
+
     private readonly IIngestPolicy[] _policies = [.. policies];
 
     /// <summary>Where uploads are spooled: the blob store's temp directory (same file system, so blobs are moved, not copied).</summary>
     public string TempDirectory => blobs.TempDirectory;
 
-    /// <summary>Streams <paramref name="content"/> to a temp file; null when more than <paramref name="maxBytes"/> arrive.</summary>
+    /// <summary>
+    /// Streams <paramref name="content"/> to a temp file, hashing it on the way; null when more than
+    /// <paramref name="maxBytes"/> arrive.
+    /// </summary>
     public async Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         Directory.CreateDirectory(blobs.TempDirectory);
         string path = Path.Combine(blobs.TempDirectory, "upload-" + Guid.NewGuid().ToString("N"));
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(SpoolBufferSize);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long total = 0;
         bool keep = false;
         try
         {
             // Writes go to the page cache (durability comes later, from the blob store), so they are made
-            // synchronously: on Linux, async file I/O is a thread-pool hop per write.
+            // synchronously: on Linux, async file I/O is a thread-pool hop per write. The buffer is filled before
+            // each write, as the network hands over a few KiB at a time.
             using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
             int n;
-            while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((n = await content.ReadAtLeastAsync(buffer.AsMemory(0, SpoolBufferSize), SpoolBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 total += n;
                 if (total > maxBytes)
@@ -48,10 +57,12 @@ public sealed partial class IngestPipeline(
                 }
 
                 file.Write(buffer, 0, n);
+                hash.AppendData(buffer, 0, n);
             }
 
             keep = true;
-            return new SpooledFile(path, total);
+            byte[] digest = hash.GetHashAndReset();
+            return new SpooledFile(path, total, BlobKey.FromHash(digest));
         }
         finally
         {
@@ -73,14 +84,21 @@ public sealed partial class IngestPipeline(
             return IngestOutcome.Rejected($"The file is larger than the limit of {FormatBytes(max)}.");
         }
 
-        return await IngestFileAsync(spooled.Path, source, cancellationToken).ConfigureAwait(false);
+        return await IngestFileAsync(spooled.Path, spooled.Key, source, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Ingests a file spooled in <see cref="TempDirectory"/>. The file is moved into the blob store or deleted:
     /// the caller never has to clean up.
     /// </summary>
-    public async Task<IngestOutcome> IngestFileAsync(string path, IngestSource source, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestFileAsync(string path, IngestSource source, CancellationToken cancellationToken) =>
+        IngestFileAsync(path, null, source, cancellationToken);
+
+    /// <summary>
+    /// <see cref="IngestFileAsync(string, IngestSource, CancellationToken)"/> for a file whose SHA-256 is already known
+    /// (computed while spooling), so its bytes are not read twice.
+    /// </summary>
+    public async Task<IngestOutcome> IngestFileAsync(string path, BlobKey? key, IngestSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(source);
@@ -120,7 +138,9 @@ public sealed partial class IngestPipeline(
                 }
             }
 
-            BlobInfo blob = await blobs.ImportFileAsync(path, cancellationToken).ConfigureAwait(false);
+            BlobInfo blob = key is { } known
+                ? await blobs.ImportFileAsync(path, known, cancellationToken).ConfigureAwait(false)
+                : await blobs.ImportFileAsync(path, cancellationToken).ConfigureAwait(false);
             moved = true;
             return await committer.CommitAsync(new PendingInstance(instance, blob, source, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
         }
