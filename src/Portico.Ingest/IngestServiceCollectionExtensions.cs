@@ -7,7 +7,10 @@ namespace Portico.Ingest;
 
 public static class IngestServiceCollectionExtensions
 {
-    /// <summary>The ingest pipeline, its group committer (a hosted service), events and ZIP extraction.</summary>
+    /// <summary>
+    /// The ingest pipeline, its group committer (a hosted service), start-up recovery (a hosted service), index
+    /// maintenance, events and ZIP extraction.
+    /// </summary>
     public static IServiceCollection AddPorticoIngest(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section))
@@ -17,6 +20,7 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton<IngestEvents>();
         services.AddSingleton<IndexCommitter>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexCommitter>());
+        services.AddSingleton<IndexMaintenance>();
         services.AddSingleton<IndexRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexRecovery>());
         services.AddSingleton<IngestPipeline>();

@@ -1,20 +1,17 @@
-using Portico.Index;
-using Portico.Ingest;
-using Portico.Storage;
+using Portico.Web.Admin;
 using Portico.Web.Hosting;
 
-// Settings files are found next to the program wherever it is started from; ./data stays relative to the working directory.
-WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddPorticoDefaults();
-builder.Services.AddPorticoStorage(builder.Configuration);
-builder.Services.AddPorticoIndex(builder.Configuration);
-builder.Services.AddPorticoIngest(builder.Configuration);
-builder.Services.AddPorticoWeb();
+// `admin <command>`: index maintenance with the server's configuration, without starting HTTP (docs/operations.md).
+if (AdminCommand.IsInvoked(args))
+{
+    return await AdminCommand.RunAsync(args);
+}
 
-WebApplication app = builder.Build();
+WebApplication app = PorticoApplication.CreateBuilder(args).Build();
 await app.PrepareAsync();
 app.UsePorticoWeb();
 await app.RunAsync();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

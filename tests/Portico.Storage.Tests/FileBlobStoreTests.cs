@@ -304,6 +304,32 @@ public sealed class FileBlobStoreTests
     }
 
     [Fact]
+    public async Task QuarantineAsync_StoredBlob_MovesItOutOfTheStoreKeepingTheBytes()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestStore test = TestStore.Create();
+        BlobInfo info = await test.Store.WriteAsync(new GeneratedStream(100, seed: 13), long.MaxValue, ct);
+        byte[] bytes = await File.ReadAllBytesAsync(test.Store.BlobPath(info.Key), ct);
+
+        Assert.True(await test.Store.QuarantineAsync(info.Key, ct));
+        // The same content stored and set aside again gets a second name, not an overwrite.
+        await test.Store.WriteAsync(new GeneratedStream(100, seed: 13), long.MaxValue, ct);
+        Assert.True(await test.Store.QuarantineAsync(info.Key, ct));
+
+        Assert.False(test.Store.Exists(info.Key));
+        Assert.Empty(test.BlobFiles());
+        await foreach (BlobInfo _ in test.Store.EnumerateAsync(ct))
+        {
+            Assert.Fail("a quarantined blob is still listed");
+        }
+
+        string[] quarantined = [.. Directory.GetFiles(test.Store.QuarantineDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        Assert.Equal([info.Key.Sha256Hex, info.Key.Sha256Hex + ".1"], quarantined);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Join(test.Store.QuarantineDirectory, info.Key.Sha256Hex), ct));
+        Assert.False(await test.Store.QuarantineAsync(info.Key, ct));
+    }
+
+    [Fact]
     public async Task OpenRead_MissingBlob_ThrowsFileNotFound()
     {
         await using TestStore test = TestStore.Create();

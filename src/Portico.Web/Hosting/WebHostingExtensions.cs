@@ -39,6 +39,7 @@ public static class WebHostingExtensions
     public static IServiceCollection AddPorticoWeb(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Portico.Index;
 using Portico.Index.Access;
@@ -10,15 +11,20 @@ namespace Portico.Web.Security;
 /// <summary>
 /// <c>Authorization: Bearer &lt;api key&gt;</c> for scripts and agents. Keys are stored as SHA-256 hashes; the
 /// principal carries the key's permissions (or its owner's) as <see cref="PorticoClaims.Permission"/> claims.
+/// A key's claims are cached for <see cref="CacheFor"/>: a script sending thousands of files does not look its key
+/// up thousands of times. A revoked key or a changed role therefore takes effect within that time.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     PorticoDbContext db,
+    IMemoryCache cache,
     TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,26 +40,32 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid API key.");
         }
 
-        ApiKey? key = await AccessQueries.FindActiveApiKeyAsync(db, secret, Context.RequestAborted);
-        if (key is null)
+        string cacheKey = "apikey:" + ApiKeySecret.Hash(secret);
+        if (!cache.TryGetValue(cacheKey, out Claim[]? claims) || claims is null)
         {
-            return AuthenticateResult.Fail("Invalid API key.");
-        }
+            ApiKey? key = await AccessQueries.FindActiveApiKeyAsync(db, secret, Context.RequestAborted);
+            if (key is null)
+            {
+                return AuthenticateResult.Fail("Invalid API key.");
+            }
 
-        IReadOnlyList<string> permissions = await AccessQueries.GetApiKeyPermissionsAsync(db, key, Context.RequestAborted);
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.NameIdentifier, "apikey:" + key.Id),
-            new(ClaimTypes.Name, key.Name),
-            new(PorticoClaims.ActorKind, "ApiKey"),
-        };
-        claims.AddRange(permissions.Select(p => new Claim(PorticoClaims.Permission, p)));
+            IReadOnlyList<string> permissions = await AccessQueries.GetApiKeyPermissionsAsync(db, key, Context.RequestAborted);
+            claims =
+            [
+                new(ClaimTypes.NameIdentifier, "apikey:" + key.Id),
+                new(ClaimTypes.Name, key.Name),
+                new(PorticoClaims.ActorKind, "ApiKey"),
+                .. permissions.Select(p => new Claim(PorticoClaims.Permission, p)),
+            ];
 
-        DateTime now = clock.GetUtcNow().UtcDateTime;
-        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
-        {
-            key.LastUsedAt = now;
-            await db.SaveChangesAsync(Context.RequestAborted);
+            DateTime now = clock.GetUtcNow().UtcDateTime;
+            if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
+            {
+                key.LastUsedAt = now;
+                await db.SaveChangesAsync(Context.RequestAborted);
+            }
+
+            cache.Set(cacheKey, claims, CacheFor);
         }
 
         var identity = new ClaimsIdentity(claims, SchemeName);

@@ -223,7 +223,12 @@ public static class UploadsApi
             return Problem(StatusCodes.Status423Locked, "Another request is still sending bytes to this upload; try again shortly.", "Upload busy");
         }
 
-        record = store.Find(id)!;
+        record = store.Find(id);
+        if (record is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, "There is no such upload.", "Not found"); // terminated meanwhile
+        }
+
         if (record.State != UploadState.Receiving)
         {
             return offset == record.Length
