@@ -2,8 +2,8 @@
 # HTTP ingest: Portico (POST /api/instances) against Orthanc (POST /instances, Debian package, SQLite index,
 # default durability), same corpus, same client (bench/http-upload.py, 4 keep-alive streams), in one run.
 # Prints instances/s, MB/s and each server's peak RSS, plus the disk's sequential write speed with fdatasync.
-# Corpora: bench/make-corpus.py (300 CT-like 512x512 16-bit; 5,000 small files across 50 studies).
-# Not yet here (issue 3): the 18 MB multi-frame ultrasound corpus and the 100,000-study query benchmark.
+# Corpora: bench/make-corpus.py (300 CT-like 512x512 16-bit; 40 multi-frame ultrasound loops of about 18 MB;
+# 5,000 small files across 50 studies). The study-list query benchmark is bench/study-list-query.sh.
 # Usage: bench/ingest-vs-orthanc.sh [CORPUS_DIR]   (installs orthanc, dcmtk and python3-pydicom as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ command -v Orthanc >/dev/null || missing+=(orthanc)
 if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-[ -d "$corpus/ct" ] || /usr/bin/python3 bench/make-corpus.py "$corpus"
+[ -d "$corpus/us" ] || /usr/bin/python3 bench/make-corpus.py "$corpus"
 
 work=$(mktemp -d)
 cleanup() { [ -n "${portico_pid:-}" ] && kill "$portico_pid" 2>/dev/null; [ -n "${orthanc_pid:-}" ] && kill "$orthanc_pid" 2>/dev/null; rm -rf "$work"; }
@@ -28,7 +28,7 @@ rm -f "$work/dd.bin"
 
 dotnet publish src/Portico.Web -c Release -o "$work/portico" --artifacts-path "$work/artifacts" -nologo -v quiet >/dev/null
 export TCP_NODELAY=1
-for corpus_name in ct small; do
+for corpus_name in ct us small; do
   glob="$corpus/$corpus_name/**/*.dcm"
   pport=$(free_port); oport=$(free_port)
   mkdir -p "$work/p-$corpus_name" "$work/o-$corpus_name"
