@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Portico.Index;
@@ -9,8 +10,9 @@ public static class IndexServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the index: <see cref="DatabaseOptions"/> (validated at start), a pooled
-    /// <see cref="IDbContextFactory{PorticoDbContext}"/> for background work, and a scoped
-    /// <see cref="PorticoDbContext"/> for requests. The host references both migration projects
+    /// <see cref="IDbContextFactory{PorticoDbContext}"/> for background work, a scoped <see cref="PorticoDbContext"/>
+    /// for requests, and with SQLite the upkeep of the planner statistics (<see cref="SqlitePlannerStatistics"/>, a
+    /// hosted service). The host references both migration projects
     /// (Portico.Index.Sqlite, Portico.Index.Postgres) and calls <c>Database.MigrateAsync()</c> at start.
     /// </summary>
     public static IServiceCollection AddPorticoIndex(this IServiceCollection services, IConfiguration configuration)
@@ -33,6 +35,8 @@ public static class IndexServiceCollectionExtensions
             builder.UsePorticoDatabase(options.Provider, options.ConnectionString);
         });
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PorticoDbContext>>().CreateDbContext());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<SqlitePlannerStatistics>();
         return services;
     }
 

@@ -75,7 +75,7 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
         {
             if (entry.State is EntityState.Added or EntityState.Modified)
             {
-                entry.Entity.PatientNameSearch = PersonNameSearch.Normalize(entry.Entity.PatientName);
+                SearchColumns.Derive(entry.Entity);
             }
         }
 
@@ -83,7 +83,7 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
         {
             if (entry.State is EntityState.Added or EntityState.Modified)
             {
-                entry.Entity.ModalitiesSearch = ModalitiesSearch.Normalize(entry.Entity.Modalities);
+                SearchColumns.Derive(entry.Entity);
             }
 
             if (entry.State == EntityState.Modified)

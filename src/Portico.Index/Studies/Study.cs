@@ -24,7 +24,9 @@ public sealed class Study
 
     /// <summary>
     /// Study date and time combined, for sorting: the device's wall clock with no zone, stored labelled as UTC.
-    /// Null when the study has no date; such studies sort after dated ones in either direction.
+    /// Null when the study has no date; such studies sort after dated ones in either direction. Whoever writes
+    /// <see cref="StudyDate"/> writes this too: its date part is always <see cref="StudyDate"/>, and the Study List's
+    /// date-range filter relies on that to search this column's index instead of <see cref="StudyDate"/>.
     /// </summary>
     public DateTime? StudyDateTime { get; set; }
 

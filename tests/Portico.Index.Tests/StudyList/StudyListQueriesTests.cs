@@ -102,6 +102,31 @@ public abstract class StudyListQueriesTests(IIndexDatabase database)
     }
 
     [Fact]
+    public async Task SearchAsync_StudyDateRange_TimesOfDayAtBothEndsAreIncluded()
+    {
+        await AddStudiesAsync(
+            s => s.StudyDateTime = new DateTime(2025, 3, 9, 23, 59, 59),
+            s => s.StudyDateTime = new DateTime(2025, 3, 10, 0, 0, 0),
+            s => s.StudyDateTime = new DateTime(2025, 3, 11, 23, 59, 59),
+            s => s.StudyDateTime = new DateTime(2025, 3, 12, 0, 0, 0));
+
+        StudyListPage page = await SearchAsync(new StudyQuery { StudyDateFrom = new DateOnly(2025, 3, 10), StudyDateTo = new DateOnly(2025, 3, 11) });
+
+        Assert.Equal([new DateTime(2025, 3, 11, 23, 59, 59), new DateTime(2025, 3, 10, 0, 0, 0)], page.Items.Select(r => r.StudyDateTime));
+        Assert.Equal(2, page.Total);
+    }
+
+    [Fact]
+    public async Task SearchAsync_StudyDateToLastDayOfTheCalendar_MatchesEveryDatedStudy()
+    {
+        await AddStudiesAsync(Dated(1900, 1, 1), Dated(2025, 1, 1), s => s.StudyDateTime = null);
+
+        StudyListPage page = await SearchAsync(new StudyQuery { StudyDateFrom = DateOnly.MinValue, StudyDateTo = DateOnly.MaxValue });
+
+        Assert.Equal([2025, 1900], page.Items.Select(r => r.StudyDate?.Year));
+    }
+
+    [Fact]
     public async Task SearchAsync_Modality_MatchesWholeModalityInAnyCase()
     {
         await AddStudiesAsync(s => s.Modalities = "CT\\US", s => s.Modalities = "IVUS", s => s.Modalities = "MR", s => s.Modalities = "US");
@@ -270,6 +295,21 @@ public abstract class StudyListQueriesTests(IIndexDatabase database)
 
         // No filter: the Study List as it opens.
         await using var command = StudyListQueries.BuildPageQuery(db, new StudyQuery()).CreateDbCommand();
+        string plan = await database.ExplainAsync(command, Ct);
+
+        Assert.Contains("IX_Studies_StudyDateTime_Id", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain(database.SortStepMarker, plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BuildPageQuery_StudyDateRange_ReadsTheSortIndexWithoutSorting()
+    {
+        await AddStudiesAsync(Dated(2025, 1, 1));
+        await using PorticoDbContext db = database.CreateContext();
+
+        // The range is a range of the sort column: the filter, the count and the order all come from one index.
+        var query = new StudyQuery { StudyDateFrom = new DateOnly(2020, 1, 1), StudyDateTo = new DateOnly(2020, 12, 31) };
+        await using var command = StudyListQueries.BuildPageQuery(db, query).CreateDbCommand();
         string plan = await database.ExplainAsync(command, Ct);
 
         Assert.Contains("IX_Studies_StudyDateTime_Id", plan, StringComparison.Ordinal);
