@@ -13,8 +13,12 @@ public sealed class IngestOptions
     /// <summary>Largest DICOM file accepted, in bytes. Default 2 GB (the product's documented limit).</summary>
     public long MaxFileBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
-    /// <summary>How long the index committer waits to gather concurrent instances into one transaction. Default 2 ms.</summary>
-    public TimeSpan CommitWindow { get; set; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// How long the index committer waits to gather concurrent instances into one transaction. Default 0: the
+    /// instances that queue while a transaction commits form the next one, which groups as well under load without
+    /// adding a wait to every upload (measured: a 2 ms window cost about a third of small-file throughput).
+    /// </summary>
+    public TimeSpan CommitWindow { get; set; } = TimeSpan.Zero;
 
     /// <summary>Most instances committed in one transaction. Default 128.</summary>
     public int MaxCommitBatch { get; set; } = 128;

@@ -19,11 +19,11 @@ public sealed class BlobStoreOptions
     public bool Fsync { get; set; } = true;
 
     /// <summary>
-    /// How long the first write of a group waits for others to share its flush. Default 2 ms: below the cost of one
-    /// flush on an SSD, so a lone writer loses little and concurrent writers share one flush. Zero still groups the
-    /// writes that arrive while a flush is running.
+    /// How long the first write of a group waits for others to share its flush. Default 0: no waiting; the writes that
+    /// arrive while a flush is running form the next group. Measured with 4 upload streams of small files, a 2 ms
+    /// window made ingest about a third slower (each request paid the wait; the groups were no larger).
     /// </summary>
-    public TimeSpan GroupCommitWindow { get; set; } = TimeSpan.FromMilliseconds(2);
+    public TimeSpan GroupCommitWindow { get; set; } = TimeSpan.Zero;
 
     /// <summary>Most writes made durable by one flush. Default 64. 1 turns grouping off (each write flushes alone).</summary>
     public int MaxGroupSize { get; set; } = 64;

@@ -16,7 +16,7 @@ public sealed class StorageServiceCollectionExtensionsTests
 
         Assert.Equal(Path.Join("./data", "store"), options.RootDirectory);
         Assert.True(options.Fsync);
-        Assert.Equal(TimeSpan.FromMilliseconds(2), options.GroupCommitWindow);
+        Assert.Equal(TimeSpan.Zero, options.GroupCommitWindow);
         Assert.Equal(64, options.MaxGroupSize);
     }
 

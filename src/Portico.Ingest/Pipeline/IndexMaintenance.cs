@@ -201,44 +201,78 @@ public sealed partial class IndexMaintenance(
     /// recovery"), and moves to the store's quarantine the blobs that cannot be indexed: not DICOM, a SOP Instance UID
     /// already indexed with other content, or (with <paramref name="verifyHashes"/>) bytes not matching the key.
     /// </summary>
-    public async Task<UnreferencedBlobsResult> IndexUnreferencedBlobsAsync(bool verifyHashes, IProgress<IndexMaintenanceProgress>? progress, CancellationToken cancellationToken)
-    {
-        HashSet<string> referenced;
-        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
-        {
-            PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            referenced = new HashSet<string>(
-                await db.Instances.AsNoTracking().Select(i => i.BlobKey).ToListAsync(cancellationToken).ConfigureAwait(false),
-                StringComparer.Ordinal);
-        }
+    public Task<UnreferencedBlobsResult> IndexUnreferencedBlobsAsync(bool verifyHashes, IProgress<IndexMaintenanceProgress>? progress, CancellationToken cancellationToken) =>
+        // The index is asked about each batch of blobs (an indexed look-up), rather than loading every instance's key
+        // first: start-up then costs in proportion to the blobs, with one batch in memory, however large the index.
+        IndexUnreferencedBlobsAsync(ReferencedInIndexAsync, verifyHashes, progress, cancellationToken);
 
-        return await IndexUnreferencedBlobsAsync(referenced, verifyHashes, progress, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<UnreferencedBlobsResult> IndexUnreferencedBlobsAsync(
+        HashSet<string> referenced, bool verifyHashes, IProgress<IndexMaintenanceProgress>? progress, CancellationToken cancellationToken) =>
+        IndexUnreferencedBlobsAsync(
+            (batch, _) => Task.FromResult(batch.Select(b => b.Key.Sha256Hex).Where(referenced.Contains).ToHashSet(StringComparer.Ordinal)),
+            verifyHashes,
+            progress,
+            cancellationToken);
 
     private async Task<UnreferencedBlobsResult> IndexUnreferencedBlobsAsync(
-        HashSet<string> referenced, bool verifyHashes, IProgress<IndexMaintenanceProgress>? progress, CancellationToken cancellationToken)
+        Func<List<BlobInfo>, CancellationToken, Task<HashSet<string>>> referencedAmong,
+        bool verifyHashes,
+        IProgress<IndexMaintenanceProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var tally = new BlobTally();
+        var batch = new List<BlobInfo>(IdChunkSize);
         var chunk = new List<BlobInfo>(ChunkSize);
         await foreach (BlobInfo blob in blobs.EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (referenced.Contains(blob.Key.Sha256Hex))
+            batch.Add(blob);
+            if (batch.Count == IdChunkSize)
             {
-                continue;
-            }
-
-            chunk.Add(blob);
-            if (chunk.Count == ChunkSize)
-            {
-                await IndexChunkAsync(chunk, verifyHashes, tally, cancellationToken).ConfigureAwait(false);
-                chunk.Clear();
-                progress?.Report(new IndexMaintenanceProgress("Indexing unreferenced blobs", tally.Examined, null));
+                await IndexBatchAsync().ConfigureAwait(false);
             }
         }
 
+        await IndexBatchAsync().ConfigureAwait(false);
         await IndexChunkAsync(chunk, verifyHashes, tally, cancellationToken).ConfigureAwait(false);
         progress?.Report(new IndexMaintenanceProgress("Indexing unreferenced blobs", tally.Examined, tally.Examined));
         return new UnreferencedBlobsResult(tally.Examined, tally.Indexed, tally.Corrupt, tally.NotDicom, tally.Conflicting);
+
+        async Task IndexBatchAsync()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            HashSet<string> referenced = await referencedAmong(batch, cancellationToken).ConfigureAwait(false);
+            foreach (BlobInfo blob in batch)
+            {
+                if (referenced.Contains(blob.Key.Sha256Hex))
+                {
+                    continue;
+                }
+
+                chunk.Add(blob);
+                if (chunk.Count == ChunkSize)
+                {
+                    await IndexChunkAsync(chunk, verifyHashes, tally, cancellationToken).ConfigureAwait(false);
+                    chunk.Clear();
+                    progress?.Report(new IndexMaintenanceProgress("Indexing unreferenced blobs", tally.Examined, null));
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<HashSet<string>> ReferencedInIndexAsync(List<BlobInfo> batch, CancellationToken cancellationToken)
+    {
+        string[] keys = [.. batch.Select(b => b.Key.Sha256Hex)];
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        List<string> found = await db.Instances.AsNoTracking().Where(i => keys.Contains(i.BlobKey)).Select(i => i.BlobKey)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return found.ToHashSet(StringComparer.Ordinal);
     }
 
     private async Task IndexChunkAsync(List<BlobInfo> chunk, bool verifyHashes, BlobTally tally, CancellationToken cancellationToken)
