@@ -114,7 +114,9 @@ public sealed partial class IngestPipeline(
             DicomFile header;
             try
             {
-                header = await DicomFile.OpenAsync(path, DicomFileReadOptions.HeaderOnly, cancellationToken).ConfigureAwait(false);
+                // The spooled file is in the page cache: synchronous reads, not a thread-pool hop per read.
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None);
+                header = await DicomFile.ReadAsync(new SynchronousReadStream(file), DicomFileReadOptions.HeaderOnly, cancellationToken).ConfigureAwait(false);
             }
             catch (DicomFormatException ex)
             {

@@ -18,7 +18,6 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    PorticoDbContext db,
     IMemoryCache cache,
     TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -43,6 +42,8 @@ public sealed class ApiKeyAuthenticationHandler(
         string cacheKey = "apikey:" + ApiKeySecret.Hash(secret);
         if (!cache.TryGetValue(cacheKey, out Claim[]? claims) || claims is null)
         {
+            // Resolved only on a cache miss: most requests need no database context at all.
+            PorticoDbContext db = Context.RequestServices.GetRequiredService<PorticoDbContext>();
             ApiKey? key = await AccessQueries.FindActiveApiKeyAsync(db, secret, Context.RequestAborted);
             if (key is null)
             {
