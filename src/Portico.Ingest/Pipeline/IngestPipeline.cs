@@ -35,7 +35,6 @@ public sealed partial class IngestPipeline(
     public async Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        Directory.CreateDirectory(blobs.TempDirectory);
         string path = Path.Combine(blobs.TempDirectory, "upload-" + Guid.NewGuid().ToString("N"));
         byte[] buffer = ArrayPool<byte>.Shared.Rent(SpoolBufferSize);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -46,7 +45,7 @@ public sealed partial class IngestPipeline(
             // Writes go to the page cache (durability comes later, from the blob store), so they are made
             // synchronously: on Linux, async file I/O is a thread-pool hop per write. The buffer is filled before
             // each write, as the network hands over a few KiB at a time.
-            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+            using FileStream file = CreateSpoolFile(path);
             int n;
             while ((n = await content.ReadAtLeastAsync(buffer.AsMemory(0, SpoolBufferSize), SpoolBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
             {
@@ -71,6 +70,20 @@ public sealed partial class IngestPipeline(
             {
                 File.Delete(path);
             }
+        }
+    }
+
+    private static FileStream CreateSpoolFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The blob store creates its temp directory at start; someone removed it since.
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
         }
     }
 
