@@ -102,82 +102,68 @@ public static class PduDecoder
 
     private static AssociateRequestPdu DecodeAssociateRequest(ReadOnlySpan<byte> body, DicomNetworkLimits limits)
     {
-        var reader = new ItemReader(body);
-        var (version, called, calling) = DecodeAssociateHeader(ref reader);
-        string? applicationContext = null;
-        UserInformation? userInformation = null;
-        var contexts = new List<PresentationContextRequest>();
-        while (!reader.End)
-        {
-            ReadOnlySpan<byte> value = reader.ReadItem(out byte itemType);
-            switch (itemType)
-            {
-                case 0x10 when applicationContext is null:
-                    applicationContext = ItemReader.DecodeUid(value, "application context name");
-                    break;
-                case 0x20:
-                    if (contexts.Count >= limits.MaxPresentationContexts)
-                    {
-                        throw new DicomNetworkProtocolException(ProtocolErrorReason.Malformed, $"More than {limits.MaxPresentationContexts} presentation contexts.");
-                    }
-                    contexts.Add(DecodeRequestedContext(value));
-                    break;
-                case 0x50 when userInformation is null:
-                    userInformation = DecodeUserInformation(value);
-                    break;
-                case 0x10 or 0x50:
-                    throw new DicomNetworkProtocolException(ProtocolErrorReason.ItemInWrongPlace, $"Item 0x{itemType:X2} appears twice in the A-ASSOCIATE-RQ.");
-                case 0x21 or 0x30 or 0x40 or (>= 0x51 and <= 0x59):
-                    throw new DicomNetworkProtocolException(ProtocolErrorReason.ItemInWrongPlace, $"Item 0x{itemType:X2} may not appear at the top level of an A-ASSOCIATE-RQ.");
-                default:
-                    throw new DicomNetworkProtocolException(ProtocolErrorReason.UnknownItemType, $"Item type 0x{itemType:X2} is not defined for an A-ASSOCIATE-RQ.");
-            }
-        }
-        if (applicationContext is null || contexts.Count == 0 || userInformation is null)
+        AssociateItems<PresentationContextRequest> items = DecodeAssociateItems(body, limits, 0x20, "A-ASSOCIATE-RQ", DecodeRequestedContext);
+        if (items.ApplicationContext is null || items.Contexts.Count == 0 || items.UserInformation is null)
         {
             throw new DicomNetworkProtocolException(ProtocolErrorReason.MissingItem, "An A-ASSOCIATE-RQ needs an application context, at least one presentation context and user information (PS3.8 §9.3.2).");
         }
-        return new AssociateRequestPdu(called, calling, contexts, userInformation) { ProtocolVersion = version, ApplicationContextName = applicationContext };
+        return new AssociateRequestPdu(items.Called, items.Calling, items.Contexts, items.UserInformation) { ProtocolVersion = items.Version, ApplicationContextName = items.ApplicationContext };
     }
 
     private static AssociateAcceptPdu DecodeAssociateAccept(ReadOnlySpan<byte> body, DicomNetworkLimits limits)
+    {
+        AssociateItems<PresentationContextAccept> items = DecodeAssociateItems(body, limits, 0x21, "A-ASSOCIATE-AC", DecodeAcceptedContext);
+        if (items.ApplicationContext is null || items.UserInformation is null)
+        {
+            throw new DicomNetworkProtocolException(ProtocolErrorReason.MissingItem, "An A-ASSOCIATE-AC needs an application context and user information (PS3.8 §9.3.3).");
+        }
+        return new AssociateAcceptPdu(items.Called, items.Calling, items.Contexts, items.UserInformation) { ProtocolVersion = items.Version, ApplicationContextName = items.ApplicationContext };
+    }
+
+    private delegate T ContextDecoder<out T>(ReadOnlySpan<byte> value);
+
+    private sealed record AssociateItems<T>(ushort Version, string Called, string Calling, string? ApplicationContext, List<T> Contexts, UserInformation? UserInformation);
+
+    /// <summary>
+    /// The items of an A-ASSOCIATE-RQ or -AC: one application context, presentation contexts of
+    /// <paramref name="contextItemType"/> (0x20 in a request, 0x21 in an accept), one user information item.
+    /// </summary>
+    private static AssociateItems<T> DecodeAssociateItems<T>(ReadOnlySpan<byte> body, DicomNetworkLimits limits, byte contextItemType, string pdu, ContextDecoder<T> decodeContext)
     {
         var reader = new ItemReader(body);
         var (version, called, calling) = DecodeAssociateHeader(ref reader);
         string? applicationContext = null;
         UserInformation? userInformation = null;
-        var contexts = new List<PresentationContextAccept>();
+        var contexts = new List<T>();
         while (!reader.End)
         {
             ReadOnlySpan<byte> value = reader.ReadItem(out byte itemType);
+            if (itemType == contextItemType)
+            {
+                if (contexts.Count >= limits.MaxPresentationContexts)
+                {
+                    throw new DicomNetworkProtocolException(ProtocolErrorReason.Malformed, $"More than {limits.MaxPresentationContexts} presentation contexts.");
+                }
+                contexts.Add(decodeContext(value));
+                continue;
+            }
             switch (itemType)
             {
                 case 0x10 when applicationContext is null:
                     applicationContext = ItemReader.DecodeUid(value, "application context name");
                     break;
-                case 0x21:
-                    if (contexts.Count >= limits.MaxPresentationContexts)
-                    {
-                        throw new DicomNetworkProtocolException(ProtocolErrorReason.Malformed, $"More than {limits.MaxPresentationContexts} presentation contexts.");
-                    }
-                    contexts.Add(DecodeAcceptedContext(value));
-                    break;
                 case 0x50 when userInformation is null:
                     userInformation = DecodeUserInformation(value);
                     break;
                 case 0x10 or 0x50:
-                    throw new DicomNetworkProtocolException(ProtocolErrorReason.ItemInWrongPlace, $"Item 0x{itemType:X2} appears twice in the A-ASSOCIATE-AC.");
-                case 0x20 or 0x30 or 0x40 or (>= 0x51 and <= 0x59):
-                    throw new DicomNetworkProtocolException(ProtocolErrorReason.ItemInWrongPlace, $"Item 0x{itemType:X2} may not appear at the top level of an A-ASSOCIATE-AC.");
+                    throw new DicomNetworkProtocolException(ProtocolErrorReason.ItemInWrongPlace, $"Item 0x{itemType:X2} appears twice in the {pdu}.");
+                case 0x20 or 0x21 or 0x30 or 0x40 or (>= 0x51 and <= 0x59):
+                    throw new DicomNetworkProtocolException(ProtocolErrorReason.ItemInWrongPlace, $"Item 0x{itemType:X2} may not appear at the top level of an {pdu}.");
                 default:
-                    throw new DicomNetworkProtocolException(ProtocolErrorReason.UnknownItemType, $"Item type 0x{itemType:X2} is not defined for an A-ASSOCIATE-AC.");
+                    throw new DicomNetworkProtocolException(ProtocolErrorReason.UnknownItemType, $"Item type 0x{itemType:X2} is not defined for an {pdu}.");
             }
         }
-        if (applicationContext is null || userInformation is null)
-        {
-            throw new DicomNetworkProtocolException(ProtocolErrorReason.MissingItem, "An A-ASSOCIATE-AC needs an application context and user information (PS3.8 §9.3.3).");
-        }
-        return new AssociateAcceptPdu(called, calling, contexts, userInformation) { ProtocolVersion = version, ApplicationContextName = applicationContext };
+        return new AssociateItems<T>(version, called, calling, applicationContext, contexts, userInformation);
     }
 
     private static PresentationContextRequest DecodeRequestedContext(ReadOnlySpan<byte> value)
