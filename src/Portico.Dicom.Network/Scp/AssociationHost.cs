@@ -44,7 +44,17 @@ internal sealed class AssociationHost
     {
         long started = _options.TimeProvider.GetTimestamp();
         (AssociationOutcome outcome, RejectReason? reject, string? detail) = await ServeAsync(cancellationToken).ConfigureAwait(false);
-        return new AssociationRecord(_remote, _calling, _called, outcome, reject, detail, _echoCount, _options.TimeProvider.GetElapsedTime(started));
+        return new AssociationRecord
+        {
+            RemoteEndPoint = _remote,
+            CallingAETitle = _calling,
+            CalledAETitle = _called,
+            Outcome = outcome,
+            RejectReason = reject,
+            Detail = detail,
+            EchoCount = _echoCount,
+            Duration = _options.TimeProvider.GetElapsedTime(started),
+        };
     }
 
     private async Task<(AssociationOutcome, RejectReason?, string?)> ServeAsync(CancellationToken cancellationToken)

@@ -84,12 +84,12 @@ public sealed class DicomServer : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            record = new AssociationRecord(null, null, null, AssociationOutcome.ServerStopped, null, null, 0, TimeSpan.Zero);
+            record = new AssociationRecord { Outcome = AssociationOutcome.ServerStopped };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Loop top for one connection: a bug here must not take the server down.
-            record = new AssociationRecord(null, null, null, AssociationOutcome.ConnectionLost, null, ex.GetType().Name + ": " + ex.Message, 0, TimeSpan.Zero);
+            record = new AssociationRecord { Outcome = AssociationOutcome.ConnectionLost, Detail = ex.GetType().Name + ": " + ex.Message };
         }
         finally
         {
