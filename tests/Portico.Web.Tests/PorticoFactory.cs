@@ -25,6 +25,10 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Portico:Bootstrap:AdminEmail", "admin@test.local");
         builder.UseSetting("Portico:Bootstrap:AdminPassword", "correct horse battery staple");
         builder.UseSetting("Portico:Bootstrap:ApiKey", AdminKey);
+        // DICOM listeners on free ports (read back from DicomListener), so test servers run side by side.
+        builder.UseSetting("Portico:Dicom:Port", "0");
+        builder.UseSetting("Portico:Dicom:TlsPort", "0");
+        builder.UseSetting("Portico:Dicom:ListenAddress", "127.0.0.1");
         builder.UseEnvironment("Testing");
     }
 

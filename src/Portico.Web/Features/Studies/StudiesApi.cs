@@ -8,6 +8,7 @@ using Portico.Index.Audit;
 using Portico.Index.Studies;
 using Portico.Index.StudyList;
 using Portico.Storage;
+using Portico.Web.Security;
 
 namespace Portico.Web.Features.Studies;
 
@@ -157,7 +158,7 @@ public static class StudiesApi
         if (study.Labels.All(l => l.Label.Name != name))
         {
             Label entity = await db.Labels.FirstOrDefaultAsync(l => l.Name == name, cancellationToken) ?? db.Labels.Add(new Label { Name = name }).Entity;
-            study.Labels.Add(new StudyLabel { Study = study, Label = entity, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = Actor(user) });
+            study.Labels.Add(new StudyLabel { Study = study, Label = entity, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = user.Actor() });
             db.AuditEntries.Add(Audit(user, context, clock, "Study.LabelAdded", studyUid, $"{{\"label\":{System.Text.Json.JsonSerializer.Serialize(name)}}}"));
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -208,16 +209,6 @@ public static class StudiesApi
         return TypedResults.NoContent();
     }
 
-    private static string Actor(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "unknown";
-
-    private static AuditEntry Audit(ClaimsPrincipal user, HttpContext context, TimeProvider clock, string action, string target, string details) => new()
-    {
-        At = clock.GetUtcNow().UtcDateTime,
-        Actor = Actor(user),
-        ActorKind = user.FindFirstValue(Security.PorticoClaims.ActorKind) == "ApiKey" ? ActorKind.ApiKey : ActorKind.User,
-        Action = action,
-        Target = target,
-        Details = details,
-        RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
-    };
+    private static AuditEntry Audit(ClaimsPrincipal user, HttpContext context, TimeProvider clock, string action, string target, string details) =>
+        AuditRecords.Create(user, context, clock, action, target, details);
 }

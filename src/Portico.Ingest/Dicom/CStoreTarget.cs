@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using Portico.Dicom.Network.Services;
+using Portico.Index.Studies;
+using Portico.Ingest.Pipeline;
+using Portico.Storage;
+
+namespace Portico.Ingest.Dicom;
+
+/// <summary>
+/// One C-STORE data set on its way into the pipeline: written as a Part 10 file (preamble, file meta built from the
+/// command, then the data set exactly as received) to the blob store's temp directory while its PDVs arrive, hashed on
+/// the way, and ingested once the last one is in. Disposed without <see cref="CompleteAsync"/>, the file is deleted.
+/// </summary>
+public sealed class CStoreTarget : IStoreTarget
+{
+    /// <summary>PS3.4 §B.2.3 Refused: Out of Resources.</summary>
+    public const ushort OutOfResources = 0xA700;
+
+    /// <summary>PS3.7 §C.5.x Duplicate SOP Instance (a failure): a different instance with this UID is kept.</summary>
+    public const ushort DuplicateSopInstance = 0x0111;
+
+    /// <summary>PS3.4 §B.2.3 Error: Data Set does not match SOP Class.</summary>
+    public const ushort DataSetDoesNotMatchSopClass = 0xA900;
+
+    /// <summary>PS3.4 §B.2.3 Error: Cannot understand.</summary>
+    public const ushort CannotUnderstand = 0xC000;
+
+    private readonly IngestPipeline _pipeline;
+    private readonly StoreRequest _request;
+    private readonly IngestSource _source;
+    private readonly long _maxBytes;
+    private readonly ConflictPolicy _onConflict;
+    private readonly string _path;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private FileStream? _file;
+    private long _length;
+    private bool _handedOver;
+
+    private CStoreTarget(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict)
+    {
+        _onConflict = onConflict;
+        _pipeline = pipeline;
+        _request = request;
+        _source = source;
+        _maxBytes = maxBytes;
+        _path = Path.Combine(pipeline.TempDirectory, "cstore-" + Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>Creates the temp file and writes the preamble and file meta information.</summary>
+    public static CStoreTarget Create(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(source);
+        var target = new CStoreTarget(pipeline, request, source, maxBytes, onConflict);
+        try
+        {
+            target.Open();
+        }
+        catch
+        {
+            target.DeleteFile();
+            throw;
+        }
+
+        return target;
+    }
+
+    private void Open()
+    {
+        // Synchronous writes to the page cache (durability comes from the blob store's grouped flush); on Linux async
+        // file writes are a thread-pool hop each. PDVs are large enough that a stream buffer would only add a copy.
+        try
+        {
+            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(_pipeline.TempDirectory);
+            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+        }
+
+        byte[] header = Part10Header.Build(_request.SopClassUid, _request.SopInstanceUid, _request.TransferSyntaxUid, _request.Association.CallingAETitle);
+        Append(header);
+    }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_file is null, this);
+        if (_length + data.Length > _maxBytes)
+        {
+            throw new DimseServiceException(OutOfResources, $"The instance is larger than the limit of {_maxBytes / (1L << 20)} MB.");
+        }
+
+        Append(data.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        _file!.Write(data);
+        _hash.AppendData(data);
+        _length += data.Length;
+    }
+
+    public async ValueTask<DimseResult> CompleteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_file is null, this);
+        await _file.DisposeAsync().ConfigureAwait(false);
+        _file = null;
+        BlobKey key = BlobKey.FromHash(_hash.GetHashAndReset());
+        _handedOver = true; // The pipeline moves or deletes the file from here on.
+        IngestOutcome outcome = await _pipeline.IngestFileAsync(_path, key, _source, cancellationToken).ConfigureAwait(false);
+        return ToDimse(outcome, _request.SopInstanceUid, _onConflict);
+    }
+
+    /// <summary>The C-STORE-RSP status for an ingest outcome (docs/dicom-conformance.md lists them).</summary>
+    public static DimseResult ToDimse(IngestOutcome outcome, string commandSopInstanceUid, ConflictPolicy onConflict)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return outcome.Status switch
+        {
+            IngestStatus.Stored => DimseResult.Success,
+            // Same UID, same bytes: already here, nothing to do (DESIGN.md: reported as Duplicate and ignored).
+            IngestStatus.Duplicate => DimseResult.Success,
+            // Same UID, different bytes, the stored one kept: the device must know its instance was not taken.
+            IngestStatus.Conflict when onConflict == ConflictPolicy.Overwrite => DimseResult.Success, // the new one replaced the stored one
+            IngestStatus.Conflict => new DimseResult(DuplicateSopInstance, outcome.Reason),
+            IngestStatus.Rejected when outcome.SopInstanceUid is { } uid && !string.Equals(uid, commandSopInstanceUid, StringComparison.Ordinal) =>
+                new DimseResult(DataSetDoesNotMatchSopClass, outcome.Reason),
+            _ => new DimseResult(CannotUnderstand, outcome.Reason),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_file is not null)
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+            _file = null;
+        }
+
+        _hash.Dispose();
+        if (!_handedOver)
+        {
+            DeleteFile();
+        }
+    }
+
+    private void DeleteFile()
+    {
+        _file?.Dispose();
+        _file = null;
+        File.Delete(_path);
+    }
+}
