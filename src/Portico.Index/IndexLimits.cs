@@ -18,4 +18,7 @@ public static class IndexLimits
     public const int AddressMaxLength = 64;
 
     public const int BlobKeyMaxLength = 512;
+
+    /// <summary>A sentence for administrators: why an association was refused, a job failed.</summary>
+    public const int ReasonMaxLength = 1024;
 }

@@ -3,12 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Index.Access;
 using Portico.Index.Audit;
 using Portico.Index.Conversions;
+using Portico.Index.Dicom;
 using Portico.Index.Studies;
 
 namespace Portico.Index;
 
 /// <summary>
-/// The index: studies, users and roles (ASP.NET Core Identity), API keys and the audit log, in one database
+/// The index: studies, users and roles (ASP.NET Core Identity), API keys, DICOM Identities with their association log,
+/// and the audit log, in one database
 /// (SQLite by default, PostgreSQL in production). Mappings are in <c>Configurations/</c>, one per entity.
 /// </summary>
 public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
@@ -31,6 +33,12 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<RolePermission> RolePermissions => Set<RolePermission>();
+
+    public DbSet<DicomIdentity> DicomIdentities => Set<DicomIdentity>();
+
+    public DbSet<DicomClientCertificate> DicomClientCertificates => Set<DicomClientCertificate>();
+
+    public DbSet<DicomAssociationLogEntry> DicomAssociationLog => Set<DicomAssociationLogEntry>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -60,6 +68,9 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
         configurationBuilder.Properties<LabelId>().HaveConversion<TypedIdConverter<LabelId>>();
         configurationBuilder.Properties<ApiKeyId>().HaveConversion<TypedIdConverter<ApiKeyId>>();
         configurationBuilder.Properties<AuditEntryId>().HaveConversion<TypedIdConverter<AuditEntryId>>();
+        configurationBuilder.Properties<DicomIdentityId>().HaveConversion<TypedIdConverter<DicomIdentityId>>();
+        configurationBuilder.Properties<DicomClientCertificateId>().HaveConversion<TypedIdConverter<DicomClientCertificateId>>();
+        configurationBuilder.Properties<DicomAssociationLogEntryId>().HaveConversion<TypedIdConverter<DicomAssociationLogEntryId>>();
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
 
         // Enums are stored by name: readable in SQL and safe against reordering.

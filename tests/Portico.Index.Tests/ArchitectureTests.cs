@@ -6,14 +6,14 @@ namespace Portico.Index.Tests;
 public sealed class ArchitectureTests
 {
     [Fact]
-    public void PorticoIndex_References_NoOtherPorticoProject()
+    public void PorticoIndex_References_OnlyTheDicomLibrary()
     {
         string[] portico = typeof(PorticoDbContext).Assembly.GetReferencedAssemblies()
             .Select(a => a.Name!)
             .Where(name => name.StartsWith("Portico", StringComparison.Ordinal))
             .ToArray();
 
-        Assert.Empty(portico);
+        Assert.Equal(["Portico.Dicom"], portico);
     }
 
     [Theory]

@@ -9,7 +9,8 @@ namespace Portico.Web.Tests;
 /// <summary>Every endpoint refuses an anonymous caller (401) and a caller without its permission (403).</summary>
 public sealed class EndpointSecurityTests(PorticoFactory factory) : IClassFixture<PorticoFactory>
 {
-    private static readonly HashSet<string> Public = ["/health/live", "/health/ready", "/openapi/{documentName}.json", "/api/auth/sign-in", "/"];
+    // The DICOM CA certificate is public: devices need it to trust Portico's TLS port (docs/api.md).
+    private static readonly HashSet<string> Public = ["/health/live", "/health/ready", "/openapi/{documentName}.json", "/api/auth/sign-in", "/", "/api/dicom/ca.pem"];
 
     /// <summary>The API reference page and its assets are public documentation.</summary>
     private static bool IsPublic(string pattern) => Public.Contains(pattern) || pattern.StartsWith("/api/reference", StringComparison.Ordinal);

@@ -26,6 +26,72 @@ public sealed class CommandSet
         set => SetUInt16(CommandElement.CommandField, (ushort)value);
     }
 
+    /// <summary>True for a response (bit 15 of the command field set, PS3.7 annex E).</summary>
+    public bool IsResponse => (GetUInt16(CommandElement.CommandField, 0) & 0x8000) != 0;
+
+    /// <summary>Message ID (0000,0110) of a request; 0 when absent.</summary>
+    public ushort MessageId => GetUInt16(CommandElement.MessageId, 0);
+
+    /// <summary>Message ID Being Responded To (0000,0120) of a response or C-CANCEL-RQ; 0 when absent.</summary>
+    public ushort MessageIdBeingRespondedTo => GetUInt16(CommandElement.MessageIdBeingRespondedTo, 0);
+
+    public string? AffectedSopClassUid => GetString(CommandElement.AffectedSopClassUid);
+
+    public string? AffectedSopInstanceUid => GetString(CommandElement.AffectedSopInstanceUid);
+
+    public string? RequestedSopClassUid => GetString(CommandElement.RequestedSopClassUid);
+
+    /// <summary>Status (0000,0900) of a response, or null in a request.</summary>
+    public ushort? Status => TryGetUInt16(CommandElement.Status, out ushort value) ? value : null;
+
+    /// <summary>Error Comment (0000,0902), trimmed.</summary>
+    public string? ErrorComment => GetString(CommandElement.ErrorComment);
+
+    /// <summary>Priority (0000,0700); medium when absent.</summary>
+    public DimsePriority Priority => (DimsePriority)GetUInt16(CommandElement.Priority, 0);
+
+    /// <summary>Move Destination (0000,0600) of a C-MOVE-RQ, trimmed.</summary>
+    public string? MoveDestination => GetString(CommandElement.MoveDestination);
+
+    /// <summary>Move Originator Application Entity Title (0000,1030) of a C-STORE-RQ that is a C-MOVE sub-operation.</summary>
+    public string? MoveOriginatorAETitle => GetString(CommandElement.MoveOriginatorApplicationEntityTitle);
+
+    /// <summary>Move Originator Message ID (0000,1031).</summary>
+    public ushort? MoveOriginatorMessageId => TryGetUInt16(CommandElement.MoveOriginatorMessageId, out ushort value) ? value : null;
+
+    /// <summary>
+    /// The sub-operation counts of a C-MOVE or C-GET response, or null when it carries none. A count that is absent
+    /// (Remaining in a final response) reads as 0.
+    /// </summary>
+    public SubOperationCounts? SubOperations =>
+        Contains(CommandElement.NumberOfRemainingSuboperations) || Contains(CommandElement.NumberOfCompletedSuboperations)
+            || Contains(CommandElement.NumberOfFailedSuboperations) || Contains(CommandElement.NumberOfWarningSuboperations)
+            ? new SubOperationCounts(
+                GetUInt16(CommandElement.NumberOfRemainingSuboperations, 0),
+                GetUInt16(CommandElement.NumberOfCompletedSuboperations, 0),
+                GetUInt16(CommandElement.NumberOfFailedSuboperations, 0),
+                GetUInt16(CommandElement.NumberOfWarningSuboperations, 0))
+            : null;
+
+    /// <summary>Sets the sub-operation counts; Remaining only when <paramref name="includeRemaining"/> (pending and cancel responses).</summary>
+    public void SetSubOperations(SubOperationCounts counts, bool includeRemaining)
+    {
+        if (includeRemaining)
+        {
+            SetUInt16(CommandElement.NumberOfRemainingSuboperations, counts.Remaining);
+        }
+        else
+        {
+            _elements.Remove(CommandElement.NumberOfRemainingSuboperations);
+        }
+        SetUInt16(CommandElement.NumberOfCompletedSuboperations, counts.Completed);
+        SetUInt16(CommandElement.NumberOfFailedSuboperations, counts.Failed);
+        SetUInt16(CommandElement.NumberOfWarningSuboperations, counts.Warning);
+    }
+
+    /// <summary>Removes an element (e.g. to build a response from a request's copy).</summary>
+    public bool Remove(ushort element) => _elements.Remove(element);
+
     /// <summary>True when Command Data Set Type says a data set follows (any value other than 0x0101).</summary>
     public bool HasDataSet => GetUInt16(CommandElement.CommandDataSetType, CommandElement.NoDataSet) != CommandElement.NoDataSet;
 

@@ -452,6 +452,211 @@ namespace Portico.Index.Postgres.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Portico.Index.Dicom.DicomAssociationLogEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Accepted")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("BytesReceived")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BytesSent")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CalledAETitle")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("CallingAETitle")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("DurationMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("EchoCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FindCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GetCount")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("IdentityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("LocalPort")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MoveCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RejectReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RejectResult")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RejectSource")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("StoreCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("StoreFailedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TlsMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.HasIndex("CallingAETitle", "StartedAt");
+
+                    b.HasIndex("IdentityId", "StartedAt");
+
+                    b.ToTable("DicomAssociationLog", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.Dicom.DicomClientCertificate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("IdentityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SerialNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Thumbprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdentityId");
+
+                    b.HasIndex("Thumbprint")
+                        .IsUnique();
+
+                    b.ToTable("DicomClientCertificates", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.Dicom.DicomIdentity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AETitle")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("AllowAnonymousTls")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("AllowedAddresses")
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("AllowedOperations")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("AssociationCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BytesReceived")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<long>("InstancesReceived")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("LastAssociationAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastRefusalReason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTime?>("LastRefusedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int?>("Port")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AETitle")
+                        .IsUnique();
+
+                    b.ToTable("DicomIdentities", (string)null);
+                });
+
             modelBuilder.Entity("Portico.Index.Studies.Instance", b =>
                 {
                     b.Property<Guid>("Id")
@@ -835,6 +1040,17 @@ namespace Portico.Index.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portico.Index.Dicom.DicomClientCertificate", b =>
+                {
+                    b.HasOne("Portico.Index.Dicom.DicomIdentity", "Identity")
+                        .WithMany("ClientCertificates")
+                        .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Identity");
+                });
+
             modelBuilder.Entity("Portico.Index.Studies.Instance", b =>
                 {
                     b.HasOne("Portico.Index.Studies.Series", "Series")
@@ -890,6 +1106,11 @@ namespace Portico.Index.Postgres.Migrations
             modelBuilder.Entity("Portico.Index.Access.PorticoRole", b =>
                 {
                     b.Navigation("Permissions");
+                });
+
+            modelBuilder.Entity("Portico.Index.Dicom.DicomIdentity", b =>
+                {
+                    b.Navigation("ClientCertificates");
                 });
 
             modelBuilder.Entity("Portico.Index.Studies.Patient", b =>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Portico.Index;
 using Portico.Index.Access;
 using Portico.Web.Features.Auth;
+using Portico.Web.Features.Dicom;
 using Portico.Web.Features.Health;
 using Portico.Web.Features.Instances;
 using Portico.Web.Features.Studies;
@@ -103,6 +104,7 @@ public static class WebHostingExtensions
         services.AddSingleton<UploadProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadProcessor>());
         services.AddScoped<Bootstrapper>();
+        services.AddPorticoDicomIdentities();
         return services;
     }
 
@@ -141,6 +143,8 @@ public static class WebHostingExtensions
         app.MapInstancesApi();
         app.MapStudiesApi();
         app.MapUploadsApi();
+        app.MapDicomIdentitiesApi();
+        app.MapDicomAssociationsApi();
         app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
