@@ -1,0 +1,406 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Tests.Shared;
+using Portico.Web.Features.DicomNetwork;
+using Xunit;
+using static Portico.Web.Tests.DicomNetwork.ExternalTool;
+
+namespace Portico.Web.Tests.DicomNetwork;
+
+/// <summary>
+/// The DICOM network of the real server against real peers: DCMTK storescu, findscu, movescu, getscu and storescp, and
+/// Orthanc as SCU and as destination (all installed by scripts/test.sh). Each test registers its own identities with
+/// AE titles of its own, so tests share one server without depending on each other.
+/// </summary>
+public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<PorticoFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private int Port => factory.Services.GetRequiredService<DicomListener>().Port;
+
+    private static string NewAETitle(string prefix) => (prefix + Guid.NewGuid().ToString("N")).ToUpperInvariant()[..16];
+
+    private async Task<JsonElement> CreateIdentityAsync(string aeTitle, string[] operations, int? port = null, bool enabled = true)
+    {
+        using HttpClient client = factory.Admin();
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/api/dicom-identities", new
+        {
+            name = "Test " + aeTitle,
+            aeTitle,
+            enabled,
+            allowedOperations = operations,
+            host = port is null ? null : "127.0.0.1",
+            port,
+        }, Ct);
+        string body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static string WriteSample(string name, out string studyUid, out string sopUid)
+    {
+        byte[] bytes = DicomSamples.WithNewUids(name, out studyUid, out sopUid);
+        string directory = Path.Combine(Path.GetTempPath(), "portico-dimse-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private Task<(int ExitCode, string Output)> StoreScuAsync(string callingAE, string path, params string[] extra) =>
+        RunAsync("storescu", [.. extra, "-aet", callingAE, "-aec", "PORTICO", "127.0.0.1", Text(Port), path], Ct);
+
+    private async Task<JsonElement?> StudyAsync(string studyUid)
+    {
+        using HttpClient client = factory.Admin();
+        using HttpResponseMessage response = await client.GetAsync($"/api/studies/{studyUid}", Ct);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
+    }
+
+    private async Task<JsonElement[]> RefusedAsync(string callingAE)
+    {
+        using HttpClient client = factory.Admin();
+        // The association log is written in the background: wait for the row, never for a fixed time.
+        for (int i = 0; i < 100; i++)
+        {
+            using JsonDocument page = JsonDocument.Parse(await client.GetStringAsync($"/api/dicom/associations?result=refused&callingAeTitle={callingAE}", Ct));
+            JsonElement items = page.RootElement.ValueKind == JsonValueKind.Array ? page.RootElement : page.RootElement.GetProperty("items");
+            JsonElement[] rows = [.. items.EnumerateArray().Select(e => e.Clone())];
+            if (rows.Length > 0)
+            {
+                return rows;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        return [];
+    }
+
+    [Fact]
+    public async Task StoreScu_RegisteredIdentity_IsStoredWithTheIdentityAsSource()
+    {
+        string ae = NewAETitle("EPIQ");
+        await CreateIdentityAsync(ae, ["C-ECHO", "C-STORE"]);
+        string path = WriteSample("CT_small.dcm", out string studyUid, out _);
+
+        (int exit, string output) = await StoreScuAsync(ae, path);
+
+        Assert.True(exit == 0, output);
+        JsonElement study = await StudyAsync(studyUid) ?? throw new InvalidOperationException("The study was not indexed.");
+        Assert.Equal(1, study.GetProperty("numberOfInstances").GetInt32());
+        JsonElement source = study.GetProperty("sources")[0];
+        Assert.Equal("DicomIdentity", source.GetProperty("kind").GetString());
+        Assert.Equal("Test " + ae, source.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task StoreScu_CompressedAndBigEndianFiles_AreStoredAsReceived()
+    {
+        string ae = NewAETitle("CT");
+        await CreateIdentityAsync(ae, ["C-STORE"]);
+        foreach (string name in new[] { "JPEG2000.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm" })
+        {
+            string path = WriteSample(name, out string studyUid, out string sopUid);
+
+            (int exit, string output) = await StoreScuAsync(ae, path);
+
+            Assert.True(exit == 0, name + ": " + output);
+            using HttpClient client = factory.Admin();
+            byte[] stored = await client.GetByteArrayAsync($"/api/instances/{sopUid}/file", Ct);
+            // The data set after the meta group is byte for byte what storescu sent (it sends the file's own data set).
+            (int dumpExit, string dump) = await RunAsync("dcmdump", ["-q", "+P", "0008,0018", path], Ct);
+            Assert.True(dumpExit == 0, dump);
+            string storedPath = path + ".stored";
+            await File.WriteAllBytesAsync(storedPath, stored, Ct);
+            (int storedExit, string storedDump) = await RunAsync("dcmdump", ["-q", storedPath], Ct);
+            Assert.True(storedExit == 0, storedDump);
+            (int _, string originalDump) = await RunAsync("dcmdump", ["-q", path], Ct);
+            Assert.Equal(DataSetLines(originalDump), DataSetLines(storedDump));
+            Assert.NotNull(await StudyAsync(studyUid));
+        }
+    }
+
+    /// <summary>dcmdump lines of the data set (group 0002 differs: Portico names itself and the sender).</summary>
+    private static string[] DataSetLines(string dump) =>
+        [.. dump.Split('\n').Where(l => l.StartsWith('(') && !l.StartsWith("(0002", StringComparison.Ordinal))];
+
+    [Fact]
+    public async Task StoreScu_UnknownCallingAE_IsRefusedAndRecordedWithTheReason()
+    {
+        string ae = NewAETitle("NOBODY");
+        string path = WriteSample("CT_small.dcm", out string studyUid, out _);
+
+        (int exit, string output) = await StoreScuAsync(ae, path);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Calling AE Title Not Recognized", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(await StudyAsync(studyUid));
+        JsonElement[] refused = await RefusedAsync(ae);
+        Assert.NotEmpty(refused);
+        Assert.Contains("not registered", refused[0].ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task StoreScu_DisabledIdentity_IsRefused()
+    {
+        string ae = NewAETitle("OFF");
+        await CreateIdentityAsync(ae, ["C-STORE"], enabled: false);
+        string path = WriteSample("CT_small.dcm", out string studyUid, out _);
+
+        (int exit, string output) = await StoreScuAsync(ae, path);
+
+        Assert.NotEqual(0, exit);
+        Assert.Null(await StudyAsync(studyUid));
+        JsonElement[] refused = await RefusedAsync(ae);
+        Assert.Contains("disabled", refused[0].ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Calling AE Title Not Recognized", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task StoreScu_OperationNotAllowed_ContextIsRefusedAndNothingStored()
+    {
+        string ae = NewAETitle("ECHOONLY");
+        await CreateIdentityAsync(ae, ["C-ECHO"]);
+        string path = WriteSample("CT_small.dcm", out string studyUid, out _);
+
+        (int exit, string output) = await StoreScuAsync(ae, path);
+
+        Assert.NotEqual(0, exit);
+        Assert.Null(await StudyAsync(studyUid));
+        (int echoExit, string echoOutput) = await RunAsync("echoscu", ["-aet", ae, "-aec", "PORTICO", "127.0.0.1", Text(Port)], Ct);
+        Assert.True(echoExit == 0, echoOutput + output);
+    }
+
+    [Fact]
+    public async Task EchoScu_WrongCalledAE_IsRefused()
+    {
+        string ae = NewAETitle("ECHO");
+        await CreateIdentityAsync(ae, ["C-ECHO"]);
+
+        (int exit, string output) = await RunAsync("echoscu", ["-aet", ae, "-aec", "NOTPORTICO", "127.0.0.1", Text(Port)], Ct);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Called AE Title Not Recognized", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task FindScu_StudyAndSeriesLevels_ReturnTheStoredStudy()
+    {
+        string ae = NewAETitle("FIND");
+        await CreateIdentityAsync(ae, ["C-STORE", "C-FIND"]);
+        string path = WriteSample("CT_small.dcm", out string studyUid, out _);
+        Assert.Equal(0, (await StoreScuAsync(ae, path)).ExitCode);
+
+        (int exit, string output) = await RunAsync("findscu", ["-S", "-aet", ae, "-aec", "PORTICO",
+            "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={studyUid}", "-k", "PatientID", "-k", "ModalitiesInStudy", "-k", "NumberOfStudyRelatedInstances",
+            "127.0.0.1", Text(Port)], Ct);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains(studyUid, output, StringComparison.Ordinal);
+        Assert.Contains("1CT1", output, StringComparison.Ordinal);
+        Assert.Contains("CT", output, StringComparison.Ordinal);
+
+        (int seriesExit, string series) = await RunAsync("findscu", ["-S", "-aet", ae, "-aec", "PORTICO",
+            "-k", "QueryRetrieveLevel=SERIES", "-k", $"StudyInstanceUID={studyUid}", "-k", "SeriesInstanceUID", "-k", "Modality=C*",
+            "127.0.0.1", Text(Port)], Ct);
+        Assert.True(seriesExit == 0, series);
+        Assert.Contains("(0008,0060) CS [CT]", series, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FindScu_IdentityWithoutFind_IsRefused()
+    {
+        string ae = NewAETitle("NOFIND");
+        await CreateIdentityAsync(ae, ["C-STORE"]);
+
+        (int exit, string output) = await RunAsync("findscu", ["-S", "-aet", ae, "-aec", "PORTICO", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID", "127.0.0.1", Text(Port)], Ct);
+
+        Assert.NotEqual(0, exit);
+        Assert.DoesNotContain("(0020,000d) UI [", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MoveScu_ToStorescp_DeliversTheStudy()
+    {
+        string caller = NewAETitle("MOVE");
+        await CreateIdentityAsync(caller, ["C-STORE", "C-MOVE"]);
+        string destAE = NewAETitle("DEST");
+        int destPort = FreePort();
+        await CreateIdentityAsync(destAE, ["C-ECHO"], destPort);
+        string path = WriteSample("MR_small.dcm", out string studyUid, out string sopUid);
+        Assert.Equal(0, (await StoreScuAsync(caller, path)).ExitCode);
+        string received = Path.Combine(Path.GetDirectoryName(path)!, "received");
+        Directory.CreateDirectory(received);
+        using Process storescp = Start("storescp", ["-aet", destAE, "-od", received, Text(destPort)]);
+        try
+        {
+            await WaitForPortAsync(destPort, Ct);
+
+            (int exit, string output) = await RunAsync("movescu", ["-S", "-aet", caller, "-aec", "PORTICO", "-aem", destAE,
+                "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={studyUid}", "127.0.0.1", Text(Port)], Ct);
+
+            Assert.True(exit == 0, output);
+            string file = Assert.Single(Directory.GetFiles(received));
+            (int _, string dump) = await RunAsync("dcmdump", ["-q", "+P", "0008,0018", file], Ct);
+            Assert.Contains(sopUid, dump, StringComparison.Ordinal);
+        }
+        finally
+        {
+            storescp.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task MoveScu_UnknownDestination_FailsWithMoveDestinationUnknown()
+    {
+        string caller = NewAETitle("MOVE");
+        await CreateIdentityAsync(caller, ["C-MOVE"]);
+
+        (int exit, string output) = await RunAsync("movescu", ["-S", "-aet", caller, "-aec", "PORTICO", "-aem", "NOSUCHDEST",
+            "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3.4", "127.0.0.1", Text(Port)], Ct);
+
+        Assert.Contains("a801", output, StringComparison.OrdinalIgnoreCase);
+        _ = exit;
+    }
+
+    [Fact]
+    public async Task GetScu_Study_ReturnsItsInstances()
+    {
+        string caller = NewAETitle("GET");
+        await CreateIdentityAsync(caller, ["C-STORE", "C-GET"]);
+        string path = WriteSample("CT_small.dcm", out string studyUid, out string sopUid);
+        Assert.Equal(0, (await StoreScuAsync(caller, path)).ExitCode);
+        string received = Path.Combine(Path.GetDirectoryName(path)!, "got");
+        Directory.CreateDirectory(received);
+
+        (int exit, string output) = await RunAsync("getscu", ["-S", "-aet", caller, "-aec", "PORTICO", "-od", received,
+            "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={studyUid}", "127.0.0.1", Text(Port)], Ct);
+
+        Assert.True(exit == 0, output);
+        string file = Assert.Single(Directory.GetFiles(received));
+        Assert.Contains(sopUid, Path.GetFileName(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendStudy_ToStorescp_JobCompletesAndIsAudited()
+    {
+        string ae = NewAETitle("SRC");
+        await CreateIdentityAsync(ae, ["C-STORE"]);
+        string destAE = NewAETitle("PACS");
+        int destPort = FreePort();
+        JsonElement dest = await CreateIdentityAsync(destAE, ["C-ECHO"], destPort);
+        string path = WriteSample("CT_small.dcm", out string studyUid, out _);
+        Assert.Equal(0, (await StoreScuAsync(ae, path)).ExitCode);
+        string received = Path.Combine(Path.GetDirectoryName(path)!, "sent");
+        Directory.CreateDirectory(received);
+        using Process storescp = Start("storescp", ["-aet", destAE, "-od", received, Text(destPort)]);
+        try
+        {
+            await WaitForPortAsync(destPort, Ct);
+            using HttpClient client = factory.Admin();
+
+            using HttpResponseMessage echo = await client.PostAsync($"/api/dicom-identities/{dest.GetProperty("id").GetString()}/echo", null, Ct);
+            Assert.True((await echo.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("success").GetBoolean());
+
+            using HttpResponseMessage started = await client.PostAsJsonAsync($"/api/studies/{studyUid}/send", new { identityId = dest.GetProperty("id").GetString() }, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            string jobId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+            JsonElement job = await WaitForJobAsync(client, jobId);
+
+            Assert.Equal("Completed", job.GetProperty("state").GetString());
+            Assert.Equal(1, job.GetProperty("sent").GetInt32());
+            Assert.Single(Directory.GetFiles(received));
+        }
+        finally
+        {
+            storescp.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task SendStudy_DestinationDown_RetriesThenFails()
+    {
+        string ae = NewAETitle("SRC");
+        await CreateIdentityAsync(ae, ["C-STORE"]);
+        JsonElement dest = await CreateIdentityAsync(NewAETitle("DOWN"), ["C-ECHO"], FreePort());
+        string path = WriteSample("CT_small.dcm", out string studyUid, out _);
+        Assert.Equal(0, (await StoreScuAsync(ae, path)).ExitCode);
+        using HttpClient client = factory.Admin();
+
+        using HttpResponseMessage echo = await client.PostAsync($"/api/dicom-identities/{dest.GetProperty("id").GetString()}/echo", null, Ct);
+        JsonElement echoResult = await echo.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.False(echoResult.GetProperty("success").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(echoResult.GetProperty("error").GetString()));
+
+        using HttpResponseMessage started = await client.PostAsJsonAsync($"/api/studies/{studyUid}/send", new { identityId = dest.GetProperty("id").GetString() }, Ct);
+        string jobId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        JsonElement job = await WaitForJobAsync(client, jobId);
+
+        Assert.Equal("Failed", job.GetProperty("state").GetString());
+        Assert.Equal(3, job.GetProperty("attempts").GetInt32());
+        Assert.False(string.IsNullOrEmpty(job.GetProperty("lastError").GetString()));
+    }
+
+    private static async Task<JsonElement> WaitForJobAsync(HttpClient client, string jobId)
+    {
+        for (int i = 0; i < 600; i++)
+        {
+            JsonElement job = await client.GetFromJsonAsync<JsonElement>($"/api/transfers/{jobId}", Ct);
+            if (job.GetProperty("state").GetString() is "Completed" or "CompletedWithFailures" or "Failed")
+            {
+                return job;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        throw new TimeoutException("The transfer job did not finish.");
+    }
+
+    [Fact]
+    public async Task Orthanc_StoresFindsAndMovesThroughPortico_AndReceivesASentStudy()
+    {
+        await using OrthancProcess orthanc = await OrthancProcess.StartAsync(Ct);
+        // Only this test registers Orthanc's AE title on this class's server.
+        JsonElement identity = await CreateIdentityAsync(OrthancProcess.AETitle, ["C-ECHO", "C-STORE", "C-FIND", "C-MOVE"], orthanc.DicomPort);
+        const string orthancAE = OrthancProcess.AETitle;
+        await orthanc.AddModalityAsync("portico", "PORTICO", Port, Ct);
+        byte[] file = DicomSamples.WithNewUids("CT_small.dcm", out string studyUid, out string sopUid);
+        string orthancId = await orthanc.UploadAsync(file, Ct);
+
+        // Orthanc as SCU: C-ECHO and C-STORE into Portico.
+        await orthanc.PostJsonAsync("modalities/portico/echo", new { }, Ct);
+        await orthanc.PostJsonAsync("modalities/portico/store", new { Resources = new[] { orthancId }, Synchronous = true }, Ct);
+        Assert.NotNull(await StudyAsync(studyUid));
+
+        // C-FIND from Orthanc.
+        JsonElement query = await orthanc.PostJsonAsync("modalities/portico/query", new { Level = "Study", Query = new { StudyInstanceUID = studyUid, PatientID = "" } }, Ct);
+        JsonElement answers = await orthanc.Http.GetFromJsonAsync<JsonElement>($"queries/{query.GetProperty("ID").GetString()}/answers?expand", Ct);
+        Assert.Equal(1, answers.GetArrayLength());
+
+        // C-MOVE from Orthanc to itself through Portico.
+        using (HttpResponseMessage deleted = await orthanc.Http.DeleteAsync($"instances/{orthancId}", Ct))
+        {
+            deleted.EnsureSuccessStatusCode();
+        }
+
+        await orthanc.PostJsonAsync("modalities/portico/move", new { Level = "Study", Resources = new[] { new { StudyInstanceUID = studyUid } }, TargetAet = orthancAE, Synchronous = true }, Ct);
+        Assert.Contains(sopUid, await orthanc.SopInstanceUidsAsync(Ct));
+
+        // Orthanc as the destination of a study transfer.
+        using (HttpResponseMessage deleted = await orthanc.Http.DeleteAsync($"instances/{orthancId}", Ct))
+        {
+            deleted.EnsureSuccessStatusCode();
+        }
+
+        using HttpClient client = factory.Admin();
+        using HttpResponseMessage started = await client.PostAsJsonAsync($"/api/studies/{studyUid}/send", new { identityId = identity.GetProperty("id").GetString() }, Ct);
+        string jobId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        Assert.Equal("Completed", (await WaitForJobAsync(client, jobId)).GetProperty("state").GetString());
+        Assert.Contains(sopUid, await orthanc.SopInstanceUidsAsync(Ct));
+    }
+}
