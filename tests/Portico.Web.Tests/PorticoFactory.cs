@@ -19,6 +19,9 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>Whether disposing removes <see cref="DataDirectory"/> (false to start another server on it).</summary>
     public bool DeleteDataDirectory { get; init; } = true;
 
+    /// <summary>Further settings for this server (applied after the defaults above, so they win).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Portico:DataDirectory", DataDirectory);
@@ -29,6 +32,11 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Portico:Dicom:Port", "0");
         builder.UseSetting("Portico:Dicom:TlsPort", "0");
         builder.UseSetting("Portico:Dicom:ListenAddress", "127.0.0.1");
+        foreach ((string key, string value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseEnvironment("Testing");
     }
 

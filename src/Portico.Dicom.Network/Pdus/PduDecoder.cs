@@ -62,7 +62,13 @@ public static class PduDecoder
         return new AbortPdu(abortSource, abortReason);
     }
 
-    private static PDataTfPdu DecodePData(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Decodes a P-DATA-TF whose PDV values are slices of <paramref name="body"/> (no copy): they are valid only as
+    /// long as the caller keeps <paramref name="body"/> unchanged.
+    /// </summary>
+    public static PDataTfPdu DecodePDataInPlace(ReadOnlyMemory<byte> body) => DecodePData(body.Span, body);
+
+    private static PDataTfPdu DecodePData(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var reader = new ItemReader(body);
         var values = new List<PresentationDataValue>();
@@ -79,8 +85,10 @@ public static class PduDecoder
             {
                 throw new DicomNetworkProtocolException(ProtocolErrorReason.Malformed, $"PDV with context id {contextId} and control header 0x{header:X2} is invalid (PS3.8 annex E.2).");
             }
+            int offset = body.Length - reader.Remaining;
             ReadOnlySpan<byte> data = reader.ReadBytes((int)length - 2, "PDV value");
-            values.Add(new PresentationDataValue(contextId, (header & 1) != 0, (header & 2) != 0, data.ToArray()));
+            ReadOnlyMemory<byte> value = owner.IsEmpty ? data.ToArray() : owner.Slice(offset, data.Length);
+            values.Add(new PresentationDataValue(contextId, (header & 1) != 0, (header & 2) != 0, value));
         }
         if (values.Count == 0)
         {

@@ -13,11 +13,15 @@ public sealed class PduWriter
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
     }
 
+    /// <summary>Bytes written to the stream so far.</summary>
+    public long BytesWritten { get; private set; }
+
     public async ValueTask WriteAsync(Pdu pdu, CancellationToken cancellationToken)
     {
         _buffer.ResetWrittenCount();
         PduEncoder.Encode(pdu, _buffer);
         await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        BytesWritten += _buffer.WrittenCount;
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

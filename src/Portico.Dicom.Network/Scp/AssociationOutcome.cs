@@ -26,4 +26,7 @@ public enum AssociationOutcome
 
     /// <summary>The server stopped.</summary>
     ServerStopped,
+
+    /// <summary>The TLS handshake failed or timed out (a plain client on the TLS port, an untrusted server certificate).</summary>
+    TlsFailed,
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Portico.Dicom.IO;
 using Portico.Dicom.Network.Dimse;
+using Portico.Dicom.Network.Services;
 
 namespace Portico.Dicom.Network.Scp;
 
@@ -39,4 +40,32 @@ public sealed record DicomServerOptions
 
     /// <summary>Clock for the ARTIM and idle timers.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Decides who may associate and which operations they may use (DICOM Identities). Null: anyone allowed by
+    /// <see cref="CallingAETitles"/> may use every operation <see cref="Services"/> serves.
+    /// </summary>
+    public IAssociationPolicy? Policy { get; init; }
+
+    /// <summary>C-STORE, C-FIND, C-MOVE and C-GET. Null: only C-ECHO is served (storage and query contexts are refused).</summary>
+    public IDimseServiceProvider? Services { get; init; }
+
+    /// <summary>Whether SOP classes outside the DICOM root (vendors' private storage classes) are accepted for C-STORE. Default true.</summary>
+    public bool AcceptPrivateSopClasses { get; init; } = true;
+
+    /// <summary>
+    /// Transfer syntaxes accepted on storage contexts: the first one the requester proposes that is here is taken, so
+    /// instances are stored as the device encoded them. Default: every transfer syntax Portico knows.
+    /// </summary>
+    public IReadOnlySet<string> StorageTransferSyntaxes { get; init; } =
+        new HashSet<string>(TransferSyntax.All.Select(ts => ts.Uid), StringComparer.Ordinal);
+
+    /// <summary>Largest C-FIND/C-MOVE/C-GET identifier accepted, checked before it grows. Default 1 MiB.</summary>
+    public int MaxIdentifierLength { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// TLS on this port (DICOM PS3.15 annex B.1): the server certificate and the authority client certificates must
+    /// chain to. Null: plain TCP.
+    /// </summary>
+    public DicomTlsOptions? Tls { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portico.Dicom.Data;
 using Portico.Dicom.Dictionary;
@@ -291,6 +292,12 @@ public sealed class DicomQueries(PorticoDbContext db)
         {
             case KeyMatching.Uid:
                 string[] uids = value.Split('\\').Select(u => u.Trim('\0', ' ')).Where(u => u.Length > 0).ToArray();
+                if (uids.Any(WildcardPattern.HasWildcards))
+                {
+                    // PS3.4 §C.2.2.2.4: no wildcard matching on UI. Taken literally it could never match, so say so.
+                    throw new InvalidQueryException($"Key {key.Tag} is a UID and cannot hold wildcards");
+                }
+
                 return uids.Length == 1
                     ? rows.Where(Apply(key.Column!, c => c == uids[0]))
                     : rows.Where(Apply(key.Column!, c => uids.Contains(c)));
@@ -455,16 +462,22 @@ public sealed class DicomQueries(PorticoDbContext db)
         return rows.Where(r => r.StudyDateTime != null);
     }
 
+    /// <summary>
+    /// The last microsecond a time of the given precision covers: <c>10</c> is 10:59:59.999999, <c>1015</c> is
+    /// 10:15:59.999999, <c>101530.5</c> is 10:15:30.599999. (Padding the text with 9s would give 10:99:99.)
+    /// </summary>
     private static TimeOnly EndOfTime(string time)
     {
-        string upper = UpperTimeText(time);
-        return TimeOnly.ParseExact(upper[..13], "HHmmss.ffffff", CultureInfo.InvariantCulture) switch
+        TimeOnly start = ParseTime(time, DicomTags.StudyTime);
+        int digits = time.Count(char.IsAsciiDigit);
+        long unit = digits switch
         {
-            var t => ClampTime(upper, t),
+            <= 2 => TimeSpan.TicksPerHour,
+            <= 4 => TimeSpan.TicksPerMinute,
+            _ => TimeSpan.TicksPerSecond / (long)Math.Pow(10, digits - 6),
         };
+        return start.Add(TimeSpan.FromTicks(unit - TimeSpan.TicksPerMicrosecond));
     }
-
-    private static TimeOnly ClampTime(string upper, TimeOnly parsed) => upper.Length > 0 ? parsed : TimeOnly.MaxValue;
 
     private static (T? From, T? To) ParseRange<T>(string value, Func<string, DicomTag, T> parse, DicomTag tag)
         where T : struct
@@ -573,8 +586,9 @@ public sealed class DicomQueries(PorticoDbContext db)
             }
         }
 
+        // PS3.4 §C.4.1.1.3.2: Specific Character Set only when a value needs more than the default repertoire.
         var response = new DicomDataset();
-        if (values.Any(v => v.Text is { Length: > 0 } && v.VR.Info.CharacterSetDependent))
+        if (values.Any(v => v.Text is { Length: > 0 } text && v.VR.Info.CharacterSetDependent && !Ascii.IsValid(text)))
         {
             response.AddOrUpdate(DicomTags.SpecificCharacterSet, DicomVR.CS, Utf8CharacterSet);
         }

@@ -7,6 +7,8 @@ using Portico.Index;
 using Portico.Index.Access;
 using Portico.Web.Features.Auth;
 using Portico.Web.Features.Dicom;
+using Portico.Web.Features.DicomNetwork;
+using Portico.Web.Features.Transfers;
 using Portico.Web.Features.Health;
 using Portico.Web.Features.Instances;
 using Portico.Web.Features.Studies;
@@ -105,6 +107,7 @@ public static class WebHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UploadProcessor>());
         services.AddScoped<Bootstrapper>();
         services.AddPorticoDicomIdentities();
+        services.AddPorticoDicomNetwork();
         return services;
     }
 
@@ -145,6 +148,8 @@ public static class WebHostingExtensions
         app.MapUploadsApi();
         app.MapDicomIdentitiesApi();
         app.MapDicomAssociationsApi();
+        app.MapEchoApi();
+        app.MapTransfersApi();
         app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }

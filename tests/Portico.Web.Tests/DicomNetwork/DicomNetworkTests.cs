@@ -19,7 +19,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private int Port => factory.Services.GetRequiredService<DicomListener>().Port;
+    private int Port => factory.Services.GetRequiredService<DicomListener>().Port ?? throw new InvalidOperationException("The DICOM port is not listening.");
 
     private static string NewAETitle(string prefix) => (prefix + Guid.NewGuid().ToString("N")).ToUpperInvariant()[..16];
 

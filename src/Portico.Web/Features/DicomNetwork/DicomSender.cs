@@ -5,6 +5,7 @@ using Portico.Dicom.Network.Pdus;
 using Portico.Dicom.Network.Scu;
 using Portico.Dicom.Network.Services;
 using Portico.Index;
+using Portico.Index.Dicom;
 using Portico.Storage;
 using Portico.Web.Features.Dicom;
 using Portico.Web.Features.Transfers;

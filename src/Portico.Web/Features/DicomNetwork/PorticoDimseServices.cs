@@ -48,7 +48,7 @@ public sealed partial class PorticoDimseServices(
         QueryRetrieveModel model = ModelOf(request.SopClassUid);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         var queries = new DicomQueries(scope.ServiceProvider.GetRequiredService<PorticoDbContext>());
-        await using IAsyncEnumerator<DicomDataset> matches = Guard(queries.FindAsync(model, request.Identifier, QueryLimits.Default, cancellationToken)).GetAsyncEnumerator(cancellationToken);
+        await using IAsyncEnumerator<DicomDataset> matches = Guard(queries.FindAsync(model, request.Identifier, QueryLimits.Default, cancellationToken), cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (await matches.MoveNextAsync())
         {
             yield return matches.Current;
@@ -61,7 +61,7 @@ public sealed partial class PorticoDimseServices(
         QueryRetrieveModel model = ModelOf(request.SopClassUid);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         var queries = new DicomQueries(scope.ServiceProvider.GetRequiredService<PorticoDbContext>());
-        await foreach (RetrieveCandidate candidate in Guard(queries.ResolveRetrieveAsync(model, request.Identifier, cancellationToken)))
+        await foreach (RetrieveCandidate candidate in Guard(queries.ResolveRetrieveAsync(model, request.Identifier, cancellationToken), cancellationToken))
         {
             BlobKey key = BlobKey.Parse(candidate.BlobKey, null);
             yield return new RetrieveItem(candidate.SopClassUid, candidate.SopInstanceUid, candidate.TransferSyntaxUid, _ => ValueTask.FromResult(blobs.OpenRead(key)));
@@ -80,7 +80,7 @@ public sealed partial class PorticoDimseServices(
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
         {
             var queries = new DicomQueries(scope.ServiceProvider.GetRequiredService<PorticoDbContext>());
-            await foreach (RetrieveCandidate c in Guard(queries.ResolveRetrieveAsync(model, request.Identifier, cancellationToken)))
+            await foreach (RetrieveCandidate c in Guard(queries.ResolveRetrieveAsync(model, request.Identifier, cancellationToken), cancellationToken))
             {
                 instances.Add(new StoredInstance(c.SopClassUid, c.SopInstanceUid, c.TransferSyntaxUid, c.BlobKey));
             }
@@ -102,8 +102,8 @@ public sealed partial class PorticoDimseServices(
     }
 
     private static QueryRetrieveModel ModelOf(string sopClassUid) =>
-        QueryRetrieveSopClasses.TryGetModel(sopClassUid, out QueryRetrieveModel model)
-            ? model
+        QueryRetrieveModels.TryFromSopClassUid(sopClassUid, out QueryRetrieveModel? model)
+            ? model.Value
             : throw new DimseServiceException(UnableToProcess, $"SOP class {sopClassUid} is not a query/retrieve model");
 
     /// <summary>Turns the index's refusals into DIMSE failures (the association stays up).</summary>
