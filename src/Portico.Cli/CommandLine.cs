@@ -9,9 +9,11 @@ internal static class CommandLine
         usage: portico <command> [options]
 
         commands:
-          dump FILE|DIR... [-r] [--json]   print DICOM data sets (or their DICOM JSON)
+          dump FILE|DIR... [-r] [--json]          print DICOM data sets (or their DICOM JSON)
+          echo [options] HOST PORT                verify a DICOM connection (C-ECHO)
+          send [options] HOST PORT PATH...        send files, folders and ZIP archives (C-STORE)
 
-        The HTTP server and the DICOM network commands arrive in later releases.
+        `portico <command> --help` lists a command's options.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -32,6 +34,8 @@ internal static class CommandLine
         return args[0] switch
         {
             "dump" => await DumpCommand.RunAsync(args.AsSpan(1).ToArray(), Console.Out, Console.Error, cancel.Token).ConfigureAwait(false),
+            "echo" => await EchoCommand.RunAsync(args.AsSpan(1).ToArray(), Console.Out, Console.Error, cancel.Token).ConfigureAwait(false),
+            "send" => await SendCommand.RunAsync(args.AsSpan(1).ToArray(), Console.Out, Console.Error, cancel.Token).ConfigureAwait(false),
             _ => Unknown(args[0]),
         };
     }

@@ -289,7 +289,8 @@ internal sealed partial class AssociationHost
 
     private async Task SendRetrieveFinalAsync(AcceptedContext context, CommandSet final, RetrieveProgress progress, CancellationToken cancellationToken)
     {
-        byte[]? identifier = null;
+        // Not byte[]?: a null array would convert to an empty ReadOnlyMemory and send an empty data set PDV.
+        ReadOnlyMemory<byte>? identifier = null;
         if (final.HasDataSet)
         {
             // PS3.4 §C.4.2.1.3: the Failed SOP Instance UID List travels in the final response's identifier.

@@ -21,14 +21,32 @@ public sealed class DicomQueries(PorticoDbContext db)
     private const string Utf8CharacterSet = "ISO_IR 192";
 
     /// <summary>The C-FIND responses for <paramref name="identifier"/>, one identifier per match.</summary>
-    /// <exception cref="InvalidQueryException">The identifier cannot be matched in <paramref name="model"/>.</exception>
+    /// <exception cref="InvalidQueryException">
+    /// The identifier cannot be matched in <paramref name="model"/>. Thrown by the first <c>MoveNextAsync</c>, not by
+    /// this call, so a caller that turns it into a DIMSE status around the enumeration sees it.
+    /// </exception>
     public IAsyncEnumerable<DicomDataset> FindAsync(
         QueryRetrieveModel model, DicomDataset identifier, QueryLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxMatches);
+        return StreamAsync(model, identifier, limits.MaxMatches, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<DicomDataset> StreamAsync(
+        QueryRetrieveModel model, DicomDataset identifier, int maxMatches, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         QueryRetrieveLevel level = ReadLevel(model, identifier);
+        IQueryable<QueryRow> rows = Matches(model, level, identifier).Take(maxMatches);
+        await foreach (QueryRow row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return Response(row, model, level, identifier);
+        }
+    }
+
+    private IQueryable<QueryRow> Matches(QueryRetrieveModel model, QueryRetrieveLevel level, DicomDataset identifier)
+    {
         RequireUniqueKeysAbove(model, level, identifier);
         IQueryable<QueryRow> rows = Rows(level);
         foreach (DicomItem item in identifier)
@@ -46,20 +64,24 @@ public sealed class DicomQueries(PorticoDbContext db)
             rows = Match(rows, key, identifier, item);
         }
 
-        rows = MatchStudyDateTime(rows, identifier);
-        return StreamAsync(rows.Take(limits.MaxMatches), model, level, identifier, cancellationToken);
+        return MatchStudyDateTime(rows, identifier);
     }
 
     /// <summary>The instances a C-MOVE or C-GET identifier designates (unique keys, UID lists allowed).</summary>
-    /// <exception cref="InvalidQueryException">The identifier does not designate instances in <paramref name="model"/>.</exception>
+    /// <exception cref="InvalidQueryException">
+    /// The identifier does not designate instances in <paramref name="model"/>; thrown by the first <c>MoveNextAsync</c>.
+    /// </exception>
     public IAsyncEnumerable<RetrieveCandidate> ResolveRetrieveAsync(
-        QueryRetrieveModel model, DicomDataset identifier, CancellationToken cancellationToken) =>
-        StreamCandidatesAsync(RetrieveInstances(model, identifier), cancellationToken);
-
-    private static async IAsyncEnumerable<RetrieveCandidate> StreamCandidatesAsync(
-        IQueryable<Instance> instances, [EnumeratorCancellation] CancellationToken cancellationToken)
+        QueryRetrieveModel model, DicomDataset identifier, CancellationToken cancellationToken)
     {
-        IAsyncEnumerable<RetrieveCandidate> candidates = instances
+        ArgumentNullException.ThrowIfNull(identifier);
+        return StreamCandidatesAsync(model, identifier, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<RetrieveCandidate> StreamCandidatesAsync(
+        QueryRetrieveModel model, DicomDataset identifier, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IAsyncEnumerable<RetrieveCandidate> candidates = RetrieveInstances(model, identifier)
             .Select(i => new RetrieveCandidate(
                 i.SopClassUid, i.SopInstanceUid, i.TransferSyntaxUid, i.BlobKey, i.SizeBytes, i.Series.Study.StudyInstanceUid))
             .AsAsyncEnumerable();
@@ -539,16 +561,6 @@ public sealed class DicomQueries(PorticoDbContext db)
     {
         Expression body = new Substitution(predicate.Parameters[0], column.Body).Visit(predicate.Body);
         return Expression.Lambda<Func<QueryRow, bool>>(body, column.Parameters[0]);
-    }
-
-    private static async IAsyncEnumerable<DicomDataset> StreamAsync(
-        IQueryable<QueryRow> rows, QueryRetrieveModel model, QueryRetrieveLevel level, DicomDataset identifier,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (QueryRow row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            yield return Response(row, model, level, identifier);
-        }
     }
 
     /// <summary>The identifier's keys filled from <paramref name="row"/>, the level and the unique keys above it.</summary>

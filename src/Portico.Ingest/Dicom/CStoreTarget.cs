@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using Portico.Dicom;
+using Portico.Dicom.Dictionary;
+using Portico.Dicom.IO;
 using Portico.Dicom.Network.Services;
 using Portico.Index.Studies;
 using Portico.Ingest.Pipeline;
@@ -9,7 +12,8 @@ namespace Portico.Ingest.Dicom;
 /// <summary>
 /// One C-STORE data set on its way into the pipeline: written as a Part 10 file (preamble, file meta built from the
 /// command, then the data set exactly as received) to the blob store's temp directory while its PDVs arrive, hashed on
-/// the way, and ingested once the last one is in. Disposed without <see cref="CompleteAsync"/>, the file is deleted.
+/// the way, and ingested once the last one is in and the data set is found whole and to be the instance the command
+/// announced. Disposed without <see cref="CompleteAsync"/>, the file is deleted.
 /// </summary>
 public sealed class CStoreTarget : IStoreTarget
 {
@@ -24,6 +28,12 @@ public sealed class CStoreTarget : IStoreTarget
 
     /// <summary>PS3.4 §B.2.3 Error: Cannot understand.</summary>
     public const ushort CannotUnderstand = 0xC000;
+
+    /// <summary>
+    /// The whole data set is walked before ingest, values over 1 KiB skipped by seeking rather than read: the pipeline
+    /// reads only up to Pixel Data, which would let a data set cut short inside it be stored.
+    /// </summary>
+    private static readonly DicomFileReadOptions WholeStructure = new() { DeferValuesLongerThan = 1024 };
 
     private readonly IngestPipeline _pipeline;
     private readonly StoreRequest _request;
@@ -60,6 +70,7 @@ public sealed class CStoreTarget : IStoreTarget
         catch
         {
             target.DeleteFile();
+            target._hash.Dispose();
             throw;
         }
 
@@ -108,11 +119,51 @@ public sealed class CStoreTarget : IStoreTarget
         ObjectDisposedException.ThrowIf(_file is null, this);
         await _file.DisposeAsync().ConfigureAwait(false);
         _file = null;
+        if (await CheckDataSetAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            DeleteFile();
+            return refused;
+        }
+
         BlobKey key = BlobKey.FromHash(_hash.GetHashAndReset());
         _handedOver = true; // The pipeline moves or deletes the file from here on.
         IngestOutcome outcome = await _pipeline.IngestFileAsync(_path, key, _source, cancellationToken).ConfigureAwait(false);
         return ToDimse(outcome, _request.SopInstanceUid, _onConflict);
     }
+
+    /// <summary>
+    /// What only the C-STORE side can check, before anything is stored: the data set is whole (a peer that sends its
+    /// last fragment early, or a bad length, gives 0xC000), and it is the instance the command announced (PS3.4 §B.2.3,
+    /// 0xA900); the file meta was built from the command, and the pipeline never sees the command.
+    /// </summary>
+    private async Task<DimseResult?> CheckDataSetAsync(CancellationToken cancellationToken)
+    {
+        DicomFile file;
+        try
+        {
+            // In the page cache: synchronous reads, as the pipeline does.
+            using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None);
+            file = await DicomFile.ReadAsync(new SynchronousReadStream(stream), WholeStructure, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DicomFormatException ex)
+        {
+            return new DimseResult(CannotUnderstand, $"Invalid data set: {ex.Message}");
+        }
+
+        if (!string.Equals(file.Dataset.GetString(DicomTags.SOPInstanceUID), Trim(_request.SopInstanceUid), StringComparison.Ordinal))
+        {
+            return new DimseResult(DataSetDoesNotMatchSopClass, "SOP Instance UID (0008,0018) differs from the command's");
+        }
+
+        if (!string.Equals(file.Dataset.GetString(DicomTags.SOPClassUID), Trim(_request.SopClassUid), StringComparison.Ordinal))
+        {
+            return new DimseResult(DataSetDoesNotMatchSopClass, "SOP Class UID (0008,0016) differs from the command's");
+        }
+
+        return null;
+    }
+
+    private static string Trim(string uid) => uid.TrimEnd('\0', ' ');
 
     /// <summary>The C-STORE-RSP status for an ingest outcome (docs/dicom-conformance.md lists them).</summary>
     public static DimseResult ToDimse(IngestOutcome outcome, string commandSopInstanceUid, ConflictPolicy onConflict)

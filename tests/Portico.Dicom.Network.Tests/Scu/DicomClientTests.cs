@@ -39,7 +39,7 @@ public sealed class DicomClientTests : IDisposable
     [Fact]
     public async Task EchoAsync_Storescp_SucceedsAndReleases()
     {
-        await using StoreScp scp = await StoreScp.StartAsync(Ct, "-v");
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct, "-v");
 
         await using (DicomClientAssociation association = await DicomClient.ConnectAsync(Options(scp.Port), [DicomClient.VerificationContext], Ct))
         {
@@ -59,7 +59,7 @@ public sealed class DicomClientTests : IDisposable
     {
         string[] files = [Pydicom("CT_small.dcm"), Pydicom("rtplan.dcm"), Pydicom("MR_small_bigendian.dcm")];
         // +xb: storescp picks from its own preference list; with big endian first it keeps the big endian file as it is.
-        await using StoreScp scp = await StoreScp.StartAsync(Ct, "+xb");
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct, "+xb");
         List<Part10Header> headers = [];
         foreach (string file in files)
         {
@@ -89,7 +89,7 @@ public sealed class DicomClientTests : IDisposable
     {
         string file = Pydicom("SC_rgb_jpeg_dcmtk.dcm");
         Part10Header header = await ReadHeaderAsync(file);
-        await using StoreScp scp = await StoreScp.StartAsync(Ct, "+xa");
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct, "+xa");
 
         await using (DicomClientAssociation association = await DicomClient.ConnectAsync(Options(scp.Port), DicomClient.ProposeFor([(header.SopClassUid, header.TransferSyntaxUid)]), Ct))
         {
@@ -108,7 +108,7 @@ public sealed class DicomClientTests : IDisposable
         string file = Pydicom("SC_rgb_jpeg_dcmtk.dcm");
         Part10Header header = await ReadHeaderAsync(file);
         Assert.Single(DicomClient.ProposeFor([(header.SopClassUid, header.TransferSyntaxUid)])[0].TransferSyntaxes);
-        await using StoreScp scp = await StoreScp.StartAsync(Ct); // uncompressed syntaxes only
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct); // uncompressed syntaxes only
 
         PresentationContextRequest[] contexts = [.. DicomClient.ProposeFor([(header.SopClassUid, header.TransferSyntaxUid)]), DicomClient.VerificationContext with { Id = 3 }];
         await using DicomClientAssociation association = await DicomClient.ConnectAsync(Options(scp.Port), contexts, Ct);
@@ -128,7 +128,7 @@ public sealed class DicomClientTests : IDisposable
         string bigEndianFile = Pydicom("MR_small_bigendian.dcm");
         Part10Header explicitHeader = await ReadHeaderAsync(explicitFile);
         Part10Header bigEndianHeader = await ReadHeaderAsync(bigEndianFile);
-        await using StoreScp scp = await StoreScp.StartAsync(Ct, "+xi");
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct, "+xi");
 
         IReadOnlyList<PresentationContextRequest> contexts = DicomClient.ProposeFor([
             (explicitHeader.SopClassUid, explicitHeader.TransferSyntaxUid),
@@ -162,7 +162,7 @@ public sealed class DicomClientTests : IDisposable
         string file = Path.Combine(_dir, "big.dcm");
         await WriteBigFileAsync(file, side: 1024); // 2 MiB of pixel data: 512+ PDVs of 4 KiB
         Part10Header header = await ReadHeaderAsync(file);
-        await using StoreScp scp = await StoreScp.StartAsync(Ct, "-pdu", "4096");
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct, "-pdu", "4096");
 
         await using (DicomClientAssociation association = await DicomClient.ConnectAsync(Options(scp.Port), DicomClient.ProposeFor([(header.SopClassUid, header.TransferSyntaxUid)]), Ct))
         {
@@ -179,7 +179,7 @@ public sealed class DicomClientTests : IDisposable
     {
         string file = Path.Combine(_dir, "notes.txt");
         await File.WriteAllTextAsync(file, "not DICOM", Ct);
-        await using StoreScp scp = await StoreScp.StartAsync(Ct);
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct);
         await using DicomClientAssociation association = await DicomClient.ConnectAsync(Options(scp.Port), [DicomClient.VerificationContext], Ct);
 
         await Assert.ThrowsAsync<DicomFormatException>(() => association.StoreAsync(file, Ct));
@@ -191,7 +191,7 @@ public sealed class DicomClientTests : IDisposable
     [Fact]
     public async Task ConnectAsync_ScpRefuses_ThrowsRejectedWithResultSourceAndReason()
     {
-        await using StoreScp scp = await StoreScp.StartAsync(Ct, "--refuse");
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct, "--refuse");
 
         var ex = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => DicomClient.ConnectAsync(Options(scp.Port), [DicomClient.VerificationContext], Ct));
 
@@ -213,6 +213,53 @@ public sealed class DicomClientTests : IDisposable
         var ex = await Assert.ThrowsAsync<SocketException>(() => DicomClient.ConnectAsync(Options(port), [DicomClient.VerificationContext], Ct));
 
         Assert.Equal(SocketError.ConnectionRefused, ex.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task TlsAnonymous_ServerTrustedThroughTheGivenAuthority_EchoesAndStores()
+    {
+        using var certificates = new TestCertificates(Path.Combine(_dir, "tls"));
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct, "+tls", certificates.ServerKeyPem, certificates.ServerCertificatePem, "-pw", "-ic");
+        string file = Pydicom("CT_small.dcm");
+        Part10Header header = await ReadHeaderAsync(file);
+        DicomClientOptions options = Options(scp.Port) with { UseTls = true, TrustedCertificateAuthorities = [certificates.Authority] };
+        PresentationContextRequest[] contexts = [DicomClient.VerificationContext, .. DicomClient.ProposeFor([(header.SopClassUid, header.TransferSyntaxUid)]).Select(c => c with { Id = 3 })];
+
+        await using (DicomClientAssociation association = await DicomClient.ConnectAsync(options, contexts, Ct))
+        {
+            Assert.Equal(DimseStatus.Success, (await association.EchoAsync(Ct)).Status);
+            Assert.Equal(DimseStatus.Success, (await association.StoreAsync(file, Ct)).Status);
+        }
+
+        Assert.Equal(await DataSetBytesAsync(file), await DataSetBytesAsync(scp.FileFor(header.SopInstanceUid)));
+    }
+
+    [Fact]
+    public async Task TlsClientCertificate_ScpRequiresOne_EchoesWithItAndFailsWithout()
+    {
+        using var certificates = new TestCertificates(Path.Combine(_dir, "tls"));
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(
+            Ct, "+tls", certificates.ServerKeyPem, certificates.ServerCertificatePem, "-pw", "-rc", "+cf", certificates.AuthorityPem);
+        DicomClientOptions anonymous = Options(scp.Port) with { UseTls = true, TrustedCertificateAuthorities = [certificates.Authority] };
+
+        await using (DicomClientAssociation association = await DicomClient.ConnectAsync(anonymous with { ClientCertificate = certificates.Client }, [DicomClient.VerificationContext], Ct))
+        {
+            Assert.Equal(DimseStatus.Success, (await association.EchoAsync(Ct)).Status);
+        }
+
+        Exception failure = await Assert.ThrowsAnyAsync<Exception>(() => DicomClient.ConnectAsync(anonymous, [DicomClient.VerificationContext], Ct));
+        Assert.True(failure is IOException or System.Security.Authentication.AuthenticationException, failure.ToString());
+    }
+
+    [Fact]
+    public async Task Tls_ServerNotSignedByTheGivenAuthority_ThrowsAuthenticationException()
+    {
+        using var certificates = new TestCertificates(Path.Combine(_dir, "tls"));
+        using var other = new TestCertificates(Path.Combine(_dir, "other"));
+        await using DcmtkScp scp = await DcmtkScp.StartStoreScpAsync(Ct, "+tls", certificates.ServerKeyPem, certificates.ServerCertificatePem, "-pw", "-ic");
+        DicomClientOptions options = Options(scp.Port) with { UseTls = true, TrustedCertificateAuthorities = [other.Authority] };
+
+        await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => DicomClient.ConnectAsync(options, [DicomClient.VerificationContext], Ct));
     }
 
     [Fact]

@@ -367,6 +367,22 @@ public abstract class DicomQueriesTests(IIndexDatabase database)
     }
 
     [Fact]
+    public async Task FindAndResolve_InvalidIdentifier_ThrowOnTheFirstMoveNextNotOnTheCall()
+    {
+        // The SCP's provider guards the enumeration to turn the refusal into 0xA900; a throw from the call would escape it.
+        await using PorticoDbContext db = database.CreateContext();
+        var queries = new DicomQueries(db);
+
+        IAsyncEnumerable<DicomDataset> find = queries.FindAsync(QueryRetrieveModel.StudyRoot, Identifier("PATIENT"), QueryLimits.Default, Ct);
+        IAsyncEnumerable<RetrieveCandidate> retrieve = queries.ResolveRetrieveAsync(QueryRetrieveModel.StudyRoot, Identifier("STUDY"), Ct);
+
+        await using IAsyncEnumerator<DicomDataset> matches = find.GetAsyncEnumerator(Ct);
+        await Assert.ThrowsAsync<InvalidQueryException>(() => matches.MoveNextAsync().AsTask());
+        await using IAsyncEnumerator<RetrieveCandidate> candidates = retrieve.GetAsyncEnumerator(Ct);
+        await Assert.ThrowsAsync<InvalidQueryException>(() => candidates.MoveNextAsync().AsTask());
+    }
+
+    [Fact]
     public async Task FindAsync_MoreMatchesThanTheLimit_StopsAtTheLimit()
     {
         World w = await SeedAsync();

@@ -31,11 +31,9 @@ internal static class ExternalTool
     /// <summary>Starts a long-running tool (storescp, Orthanc); the caller kills it.</summary>
     public static Process Start(string tool, IEnumerable<string> arguments)
     {
-        string path = Path.Combine("/usr/bin", tool);
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException($"{path} is missing: run scripts/test.sh, which installs DCMTK and Orthanc.");
-        }
+        // DCMTK installs in /usr/bin, Debian's Orthanc in /usr/sbin.
+        string path = new[] { "/usr/bin", "/usr/sbin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"{tool} is missing from /usr/bin and /usr/sbin: run scripts/test.sh, which installs DCMTK and Orthanc.");
 
         var info = new ProcessStartInfo(path)
         {

@@ -83,7 +83,7 @@ internal sealed class OrthancProcess : IAsyncDisposable
     /// <summary>Registers Portico as a DICOM modality of Orthanc.</summary>
     public async Task AddModalityAsync(string name, string aeTitle, int port, CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await Http.PutAsJsonAsync($"modalities/{name}", new { AET = aeTitle, Host = "127.0.0.1", Port = port }, cancellationToken);
+        using HttpResponseMessage response = await Http.PutAsync($"modalities/{name}", Json(new { AET = aeTitle, Host = "127.0.0.1", Port = port }), cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 
@@ -99,7 +99,7 @@ internal sealed class OrthancProcess : IAsyncDisposable
 
     public async Task<JsonElement> PostJsonAsync(string path, object body, CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await Http.PostAsJsonAsync(path, body, cancellationToken);
+        using HttpResponseMessage response = await Http.PostAsync(path, Json(body), cancellationToken);
         string text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -108,6 +108,9 @@ internal sealed class OrthancProcess : IAsyncDisposable
 
         return JsonDocument.Parse(text.Length == 0 ? "{}" : text).RootElement.Clone();
     }
+
+    /// <summary>JSON with a Content-Length: Orthanc's HTTP server answers a chunked request body with 400.</summary>
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 
     /// <summary>SOP Instance UIDs Orthanc holds.</summary>
     public async Task<IReadOnlyList<string>> SopInstanceUidsAsync(CancellationToken cancellationToken)

@@ -7,16 +7,16 @@ using System.Text;
 namespace Portico.Dicom.Network.Tests.Scu;
 
 /// <summary>
-/// DCMTK storescp (installed by scripts/test.sh) on a free port, writing what it receives bit-preserved (+B) into a
-/// temporary folder. A missing tool fails the test, it is never skipped. storescp has no bind option: it listens on
-/// every interface for the few seconds of a test.
+/// A DCMTK SCP (installed by scripts/test.sh) on a free port: storescp writing what it receives bit-preserved (+B)
+/// into a temporary folder, or dcmqrscp with an archive there. A missing tool fails the test, it is never skipped.
+/// Neither tool has a bind option: they listen on every interface for the few seconds of a test.
 /// </summary>
-internal sealed class StoreScp : IAsyncDisposable
+internal sealed class DcmtkScp : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private StoreScp(Process process, int port, string directory)
+    private DcmtkScp(Process process, int port, string directory)
     {
         _process = process;
         Port = port;
@@ -40,16 +40,48 @@ internal sealed class StoreScp : IAsyncDisposable
     }
 
     /// <summary>Starts storescp with <paramref name="options"/> (e.g. "--refuse", "-pdu", "4096", "+xi") and waits until it listens.</summary>
-    public static async Task<StoreScp> StartAsync(CancellationToken cancellationToken, params string[] options)
+    public static Task<DcmtkScp> StartStoreScpAsync(CancellationToken cancellationToken, params string[] options)
     {
-        const string tool = "/usr/bin/storescp";
+        int port = FreePort();
+        string directory = NewDirectory();
+        return StartAsync("storescp", [.. options, "+B", "-od", directory, port.ToString(CultureInfo.InvariantCulture)], port, directory, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts dcmqrscp (single process) as AE title QRSCP, its archive in a temporary folder, knowing one move
+    /// destination. It stores what it receives (C-STORE), answers C-FIND and sends C-MOVE matches.
+    /// </summary>
+    public static Task<DcmtkScp> StartQueryRetrieveScpAsync(string destinationAETitle, int destinationPort, CancellationToken cancellationToken)
+    {
+        int port = FreePort();
+        string directory = NewDirectory();
+        string archive = Path.Combine(directory, "archive");
+        Directory.CreateDirectory(archive);
+        string config = Path.Combine(directory, "dcmqrscp.cfg");
+        File.WriteAllText(config, $"""
+            NetworkTCPPort = {port}
+            MaxPDUSize = 16384
+            MaxAssociations = 4
+            HostTable BEGIN
+            destination = ({destinationAETitle}, 127.0.0.1, {destinationPort})
+            HostTable END
+            VendorTable BEGIN
+            VendorTable END
+            AETable BEGIN
+            QRSCP {archive} RW (100, 1024mb) ANY
+            AETable END
+
+            """);
+        return StartAsync("dcmqrscp", ["-s", "-c", config, port.ToString(CultureInfo.InvariantCulture)], port, directory, cancellationToken);
+    }
+
+    private static async Task<DcmtkScp> StartAsync(string name, string[] arguments, int port, string directory, CancellationToken cancellationToken)
+    {
+        string tool = Path.Combine("/usr/bin", name);
         if (!File.Exists(tool))
         {
             throw new InvalidOperationException($"{tool} is missing: run scripts/test.sh, which installs dcmtk.");
         }
-        int port = FreePort();
-        string directory = Path.Combine(Path.GetTempPath(), "portico-storescp-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
         var info = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
@@ -57,16 +89,12 @@ internal sealed class StoreScp : IAsyncDisposable
             UseShellExecute = false,
         };
         info.Environment["TCP_NODELAY"] = "1";
-        foreach (string option in options)
-        {
-            info.ArgumentList.Add(option);
-        }
-        foreach (string argument in new[] { "+B", "-od", directory, port.ToString(CultureInfo.InvariantCulture) })
+        foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start storescp.");
-        var scp = new StoreScp(process, port, directory);
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}.");
+        var scp = new DcmtkScp(process, port, directory);
         process.OutputDataReceived += (_, e) => scp.Append(e.Data);
         process.ErrorDataReceived += (_, e) => scp.Append(e.Data);
         process.BeginOutputReadLine();
@@ -81,6 +109,13 @@ internal sealed class StoreScp : IAsyncDisposable
             await scp.DisposeAsync();
             throw;
         }
+    }
+
+    private static string NewDirectory()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "portico-dcmtk-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return directory;
     }
 
     /// <summary>Waits (at most 10 s) until storescp printed <paramref name="text"/>; its output arrives asynchronously.</summary>
