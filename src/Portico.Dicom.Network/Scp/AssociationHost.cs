@@ -453,11 +453,21 @@ internal sealed partial class AssociationHost : IAsyncDisposable
                 _counts.Echo++;
                 await SendAsync(context, EchoMessages.CreateResponse(command, DimseStatus.Success), null, cancellationToken).ConfigureAwait(false);
                 return;
-            case DimseCommandField.CStoreRq:
+            case DimseCommandField.CStoreRq when context.Operation == DimseOperations.Store:
                 _inbound = await BeginStoreAsync(context, command, cancellationToken).ConfigureAwait(false);
                 return;
-            case DimseCommandField.CFindRq or DimseCommandField.CMoveRq or DimseCommandField.CGetRq:
-                _inbound = BeginQuery(context, command);
+            case DimseCommandField.CFindRq when context.Operation == DimseOperations.Find:
+            case DimseCommandField.CMoveRq when context.Operation == DimseOperations.Move:
+            case DimseCommandField.CGetRq when context.Operation == DimseOperations.Get:
+                Inbound? query = BeginQuery(context, command);
+                if (query is null)
+                {
+                    DimseCommandField responseField = (DimseCommandField)(field | 0x8000);
+                    await SendAsync(context, DimseResponse.Create(command, responseField, DimseStatus.CannotUnderstand, $"{command.CommandField} without an identifier", hasDataSet: false),
+                        null, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                _inbound = query;
                 return;
         }
         // C-ECHO on a non-verification context, N-services, anything else: refused with the proper response.
@@ -509,7 +519,8 @@ internal sealed partial class AssociationHost : IAsyncDisposable
         }
     }
 
-    private Inbound BeginQuery(AcceptedContext context, CommandSet command)
+    /// <summary>The identifier's destination, or null for a request without one (answered with a failure, not an abort).</summary>
+    private Inbound? BeginQuery(AcceptedContext context, CommandSet command)
     {
         (DimseOperations operation, DimseCommandField responseField) = command.CommandField switch
         {
@@ -519,7 +530,7 @@ internal sealed partial class AssociationHost : IAsyncDisposable
         };
         if (!command.HasDataSet)
         {
-            throw new DicomNetworkProtocolException(ProtocolErrorReason.Malformed, $"{command.CommandField} without an identifier.");
+            return null;
         }
         string? refusal = context.Operation != operation || _options.Services is null
             ? $"{command.CommandField} is not served on {context.AbstractSyntax}"
