@@ -168,9 +168,12 @@ internal sealed partial class AssociationHost
         {
             final = MoveMessages.CreateResponse(command, ex.Status, Counts(last), errorComment: ex.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not IOException and not DicomNetworkProtocolException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            final = MoveMessages.CreateResponse(command, DimseStatus.OutOfResourcesUnableToPerformSuboperations, Counts(last), errorComment: "Unable to process: " + ex.GetType().Name);
+            // The destination refused, aborted or vanished (its errors are IOExceptions too), or our bug: the requester
+            // still gets a final response. Should our own connection be the broken one, sending it fails and ends the association.
+            final = MoveMessages.CreateResponse(command, DimseStatus.OutOfResourcesUnableToPerformSuboperations, Counts(last),
+                errorComment: "Sub-operations failed: " + ex.Message);
         }
         await SendRetrieveFinalAsync(context, final, last, associationToken).ConfigureAwait(false);
     }
@@ -203,7 +206,7 @@ internal sealed partial class AssociationHost
                     c.RequesterIsScp && c.AbstractSyntax == item.SopClassUid && c.TransferSyntax == item.TransferSyntaxUid);
                 ushort status = storeContext is null
                     ? DimseStatus.SopClassNotSupported
-                    : await StoreSubOperationAsync(storeContext, item, subMessageId++, command, operation, token).ConfigureAwait(false);
+                    : await StoreSubOperationAsync(storeContext, item, subMessageId++, command, operation, associationToken).ConfigureAwait(false);
                 if (DimseStatus.IsSuccess(status))
                 {
                     completed++;
@@ -235,12 +238,17 @@ internal sealed partial class AssociationHost
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not IOException and not DicomNetworkProtocolException)
         {
+            // IOException and protocol errors here come from this association itself: it is ending, no final response.
             final = GetMessages.CreateResponse(command, DimseStatus.OutOfResourcesUnableToPerformSuboperations, Counts(progress), errorComment: "Unable to process: " + ex.GetType().Name);
         }
         await SendRetrieveFinalAsync(context, final, progress, associationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One C-STORE sub-operation of a C-GET: the stored file's data set streamed in PDVs, then its response awaited.</summary>
+    /// <summary>
+    /// One C-STORE sub-operation of a C-GET: the stored file's data set streamed in PDVs, then its response awaited. It
+    /// takes the association's token, not the operation's: a C-CANCEL must not cut a data set in half on the wire or
+    /// leave a response unclaimed; it is honoured between sub-operations (PS3.4 §C.4.3.3.3).
+    /// </summary>
     private async Task<ushort> StoreSubOperationAsync(AcceptedContext storeContext, RetrieveItem item, ushort messageId, CommandSet getRequest,
         RunningOperation operation, CancellationToken cancellationToken)
     {

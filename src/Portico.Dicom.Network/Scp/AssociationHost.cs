@@ -22,7 +22,6 @@ internal sealed partial class AssociationHost : IAsyncDisposable
     private readonly int _localPort;
     private readonly TransportSecurity _security;
     private readonly X509Certificate2? _clientCertificate;
-    private readonly string? _certificateProblem;
     private readonly DicomServerOptions _options;
     private readonly Func<bool> _tryTakeSlot;
     private readonly long _associationId;
@@ -44,14 +43,13 @@ internal sealed partial class AssociationHost : IAsyncDisposable
 
     public AssociationHost(
         Stream stream, IPEndPoint? remote, int localPort, TransportSecurity security, X509Certificate2? clientCertificate,
-        string? certificateProblem, DicomServerOptions options, long associationId, Func<bool> tryTakeSlot)
+        DicomServerOptions options, long associationId, Func<bool> tryTakeSlot)
     {
         _stream = stream;
         _remote = remote;
         _localPort = localPort;
         _security = security;
         _clientCertificate = clientCertificate;
-        _certificateProblem = certificateProblem;
         _options = options;
         _associationId = associationId;
         _tryTakeSlot = tryTakeSlot;
@@ -189,11 +187,6 @@ internal sealed partial class AssociationHost : IAsyncDisposable
                 ? $"called AE title '{_called}' is not Portico's ('{_options.AETitle}')"
                 : null;
             return (early, why);
-        }
-        if (_certificateProblem is not null)
-        {
-            // PS3.15 annex B.1: the TLS peer is authenticated by its certificate; one Portico's CA did not issue is refused.
-            return (NegotiationResult.Rejected(RejectResult.RejectedPermanent, RejectReason.UserNoReasonGiven), _certificateProblem);
         }
         if (_options.Policy is { } associationPolicy)
         {

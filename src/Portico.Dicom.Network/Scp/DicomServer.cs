@@ -117,13 +117,13 @@ public sealed class DicomServer : IAsyncDisposable
         {
             if (_options.Tls is not { } tlsOptions)
             {
-                connection.Host = new AssociationHost(network, connection.Remote, connection.LocalPort, TransportSecurity.None, null, null, _options, connection.Id, TryTakeSlot);
+                connection.Host = new AssociationHost(network, connection.Remote, connection.LocalPort, TransportSecurity.None, null, _options, connection.Id, TryTakeSlot);
                 await using (connection.Host.ConfigureAwait(false))
                 {
                     return await connection.Host.RunAsync(connection.StartedAt, connection.StartedTimestamp, cancellationToken).ConfigureAwait(false);
                 }
             }
-            (SslStream? tls, X509Certificate2? certificate, string? problem, string? failure) =
+            (SslStream? tls, X509Certificate2? certificate, string? failure) =
                 await HandshakeAsync(network, tlsOptions, cancellationToken).ConfigureAwait(false);
             if (tls is null)
             {
@@ -138,8 +138,7 @@ public sealed class DicomServer : IAsyncDisposable
             using (certificate)
             {
                 TransportSecurity security = certificate is null ? TransportSecurity.TlsAnonymous : TransportSecurity.TlsClientCertificate;
-                connection.Host = new AssociationHost(tls, connection.Remote, connection.LocalPort, security, certificate, problem,
-                    _options, connection.Id, TryTakeSlot);
+                connection.Host = new AssociationHost(tls, connection.Remote, connection.LocalPort, security, certificate, _options, connection.Id, TryTakeSlot);
                 await using (connection.Host.ConfigureAwait(false))
                 {
                     return await connection.Host.RunAsync(connection.StartedAt, connection.StartedTimestamp, cancellationToken).ConfigureAwait(false);
@@ -177,10 +176,10 @@ public sealed class DicomServer : IAsyncDisposable
     /// <summary>
     /// The TLS handshake. A client certificate is requested but not required: without one the connection is anonymous
     /// TLS, and the association policy decides whether that identity may use it. A certificate that does not chain to
-    /// <see cref="DicomTlsOptions.ClientCertificateAuthority"/> is kept as a problem for the association record, so the
-    /// refusal names the AE title that presented it.
+    /// <see cref="DicomTlsOptions.ClientCertificateAuthority"/> fails the handshake (PS3.15 annex B.1: the peer is not
+    /// authenticated); the association record says why, with the certificate's subject (no AE title is known yet).
     /// </summary>
-    private static async Task<(SslStream? Tls, X509Certificate2? Certificate, string? Problem, string? Failure)> HandshakeAsync(
+    private static async Task<(SslStream? Tls, X509Certificate2? Certificate, string? Failure)> HandshakeAsync(
         NetworkStream network, DicomTlsOptions tls, CancellationToken cancellationToken)
     {
         string? problem = null;
@@ -213,10 +212,10 @@ public sealed class DicomServer : IAsyncDisposable
             }
             string why = ex is OperationCanceledException ? $"no TLS handshake within {tls.HandshakeTimeout} (a plain DICOM client on the TLS port?)"
                 : problem ?? $"TLS handshake failed: {ex.Message}";
-            return (null, null, null, why);
+            return (null, null, why);
         }
         X509Certificate2? presented = ssl.RemoteCertificate is { } remote ? new X509Certificate2(remote) : null;
-        return (ssl, presented, problem, null);
+        return (ssl, presented, null);
     }
 
     private static string? ChainProblem(X509Certificate certificate, X509Certificate2 authority)

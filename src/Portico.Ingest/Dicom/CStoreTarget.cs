@@ -91,7 +91,9 @@ public sealed class CStoreTarget : IStoreTarget
             _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
         }
 
-        byte[] header = Part10Header.Build(_request.SopClassUid, _request.SopInstanceUid, _request.TransferSyntaxUid, _request.Association.CallingAETitle);
+        // No Source AE Title in the meta: the same data set from two devices (or resent by a C-MOVE) is then the same
+        // file, a Duplicate rather than a Conflict. The source is in the index.
+        byte[] header = Part10Header.Build(_request.SopClassUid, _request.SopInstanceUid, _request.TransferSyntaxUid, sourceAETitle: null);
         Append(header);
     }
 

@@ -53,7 +53,8 @@ public sealed class CStoreTargetTests
         Assert.Equal(sample.SopInstanceUid, part10.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID));
         Assert.Equal(sample.TransferSyntaxUid, part10.Meta.GetString(DicomTags.TransferSyntaxUID));
         Assert.Equal(DicomFileWriter.ImplementationClassUid, part10.Meta.GetString(DicomTags.ImplementationClassUID));
-        Assert.Equal(CallingAETitle, part10.Meta.GetString(DicomTags.SourceApplicationEntityTitle));
+        // No Source AE Title: the same data set from another device must be the same file (see the next test).
+        Assert.False(part10.Meta.Contains(DicomTags.SourceApplicationEntityTitle));
         Assert.Equal(sample.SopInstanceUid, part10.Dataset.GetString(DicomTags.SOPInstanceUID));
         Assert.Empty(TempFiles(host));
     }
@@ -71,6 +72,24 @@ public sealed class CStoreTargetTests
         Assert.Equal(DimseResult.Success, second);
         Assert.Equal(1, await BlobCountAsync(host));
         Assert.Empty(TempFiles(host));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_SameInstanceFromAnotherDevice_IsADuplicateNotAConflict()
+    {
+        await using PipelineHost host = await PipelineHost.StartAsync();
+        Sample sample = await Sample.CreateAsync();
+        StoreRequest fromOtherDevice = Request(sample) with
+        {
+            Association = new AssociationContext(2, "ROOM2_CT", "PORTICO", null, TransportSecurity.None, null),
+        };
+
+        DimseResult first = await StoreAsync(host, Request(sample), sample.DataSet, chunk: 4096);
+        DimseResult second = await StoreAsync(host, fromOtherDevice, sample.DataSet, chunk: 4096);
+
+        Assert.Equal(DimseResult.Success, first);
+        Assert.Equal(DimseResult.Success, second);
+        Assert.Equal(1, await BlobCountAsync(host));
     }
 
     [Fact]
