@@ -114,7 +114,8 @@ public sealed class EndpointSecurityTests(PorticoFactory factory) : IClassFixtur
         string path = pattern.Replace("{sopInstanceUid}", "1.2.3", StringComparison.Ordinal)
             .Replace("{studyUid}", "1.2.3", StringComparison.Ordinal)
             .Replace("{label}", "Test", StringComparison.Ordinal)
-            .Replace("{id}", "0123456789abcdef0123456789abcdef", StringComparison.Ordinal);
+            .Replace("{id}", "0123456789abcdef0123456789abcdef", StringComparison.Ordinal)
+            .Replace("{id:guid}", "01234567-89ab-cdef-0123-456789abcdef", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT")
         {

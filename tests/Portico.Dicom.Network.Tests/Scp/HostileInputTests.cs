@@ -79,6 +79,12 @@ public class HostileInputTests
 
         var (exit, output) = await Dcmtk.EchoAsync(server.Port, "PORTICO", TestContext.Current.CancellationToken);
         Assert.True(exit == 0, output);
+        // echoscu exits on the A-RELEASE-RP; the slot is given back when its connection closes, a moment later.
+        for (int i = 0; i < 200 && server.Server.ActiveAssociations > 0; i++)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
         Assert.Equal(0, server.Server.ActiveAssociations);
     }
 
