@@ -22,4 +22,26 @@ public sealed class IngestOptions
 
     /// <summary>Most instances committed in one transaction. Default 128.</summary>
     public int MaxCommitBatch { get; set; } = 128;
+
+    /// <summary>
+    /// Whether a DICOM C-STORE is answered only after its index row has committed. Default false: it is answered once
+    /// the file is durable (flushed and atomically renamed into the blob store) and its outcome is decided (Stored,
+    /// Duplicate, Conflict); the row follows within milliseconds, in the committer's next transaction. The blobs are
+    /// the source of truth: after a crash in between, start-up recovery indexes the file. Set true when a device must
+    /// find an instance by C-FIND the instant its C-STORE was answered.
+    /// </summary>
+    public bool AnswerAfterIndexCommit { get; set; }
+
+    /// <summary>
+    /// Answered instances whose index rows may be waiting at once; beyond it answers wait for the commit again
+    /// (back-pressure when the index is slower than the network). Default 1000.
+    /// </summary>
+    public int MaxUncommitted { get; set; } = 1000;
+
+    /// <summary>
+    /// How long the index committer gathers rows nobody is waiting for (instances answered before their commit) into
+    /// one transaction. Default 20 ms: the index follows a C-STORE by at most about this much, and a busy association
+    /// costs one transaction per batch instead of one per instance.
+    /// </summary>
+    public TimeSpan BackgroundCommitWindow { get; set; } = TimeSpan.FromMilliseconds(20);
 }

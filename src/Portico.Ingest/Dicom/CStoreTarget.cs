@@ -40,14 +40,16 @@ public sealed class CStoreTarget : IStoreTarget
     private readonly IngestSource _source;
     private readonly long _maxBytes;
     private readonly ConflictPolicy _onConflict;
+    private readonly bool _waitForIndex;
     private readonly string _path;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private FileStream? _file;
     private long _length;
     private bool _handedOver;
 
-    private CStoreTarget(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict)
+    private CStoreTarget(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict, bool waitForIndex)
     {
+        _waitForIndex = waitForIndex;
         _onConflict = onConflict;
         _pipeline = pipeline;
         _request = request;
@@ -56,13 +58,17 @@ public sealed class CStoreTarget : IStoreTarget
         _path = Path.Combine(pipeline.TempDirectory, "cstore-" + Guid.NewGuid().ToString("N"));
     }
 
-    /// <summary>Creates the temp file and writes the preamble and file meta information.</summary>
-    public static CStoreTarget Create(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict)
+    /// <summary>
+    /// Creates the temp file and writes the preamble and file meta information. With <paramref name="waitForIndex"/>
+    /// false the answer is given once the file is durable, before its index row commits
+    /// (<see cref="IngestOptions.AnswerAfterIndexCommit"/>).
+    /// </summary>
+    public static CStoreTarget Create(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict, bool waitForIndex = true)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(source);
-        var target = new CStoreTarget(pipeline, request, source, maxBytes, onConflict);
+        var target = new CStoreTarget(pipeline, request, source, maxBytes, onConflict, waitForIndex);
         try
         {
             target.Open();
@@ -129,7 +135,7 @@ public sealed class CStoreTarget : IStoreTarget
 
         BlobKey key = BlobKey.FromHash(_hash.GetHashAndReset());
         _handedOver = true; // The pipeline moves or deletes the file from here on.
-        IngestOutcome outcome = await _pipeline.IngestFileAsync(_path, key, _source, cancellationToken).ConfigureAwait(false);
+        IngestOutcome outcome = await _pipeline.IngestFileAsync(_path, key, _source, _waitForIndex, cancellationToken).ConfigureAwait(false);
         return ToDimse(outcome, _request.SopInstanceUid, _onConflict);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,8 +23,7 @@ public sealed partial class IndexCommitter(
     IOptions<IngestOptions> options,
     ILogger<IndexCommitter> logger) : BackgroundService
 {
-    private readonly Channel<(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done)> _queue =
-        Channel.CreateUnbounded<(PendingInstance, TaskCompletionSource<IngestOutcome>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
 
     // Compiled once: every batch runs these three look-ups, and EF Core's per-query translation and cache look-up were
     // a visible share of the committer's time with small batches.
@@ -36,35 +36,116 @@ public sealed partial class IndexCommitter(
     private static readonly Func<PorticoDbContext, string[], IAsyncEnumerable<Series>> SeriesByUid = EF.CompileAsyncQuery(
         (PorticoDbContext db, string[] uids) => db.Series.Where(s => uids.Contains(s.SeriesInstanceUid)));
 
-    public Task<IngestOutcome> CommitAsync(PendingInstance instance, CancellationToken cancellationToken)
+    private static readonly Func<PorticoDbContext, string, Task<string?>> StoredSha256 = EF.CompileAsyncQuery(
+        (PorticoDbContext db, string uid) => db.Instances.Where(i => i.SopInstanceUid == uid).Select(i => i.Sha256).FirstOrDefault());
+
+    // SOP Instance UIDs answered as Stored whose rows are not committed yet (with the content's SHA-256).
+    private readonly ConcurrentDictionary<string, string> _uncommitted = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Decides a durable instance's outcome now and commits its row in the background: a new instance is answered
+    /// <see cref="IngestStatus.Stored"/> without waiting for the transaction, an identical one
+    /// <see cref="IngestStatus.Duplicate"/>. Anything else (a conflict, the same UID arriving while its first row is
+    /// still uncommitted, more than <see cref="IngestOptions.MaxUncommitted"/> rows waiting) takes the
+    /// <see cref="CommitAsync"/> path and its answer. A background commit that fails leaves the blob for start-up
+    /// recovery to index, and says so in the log.
+    /// </summary>
+    public async Task<IngestOutcome> CommitInBackgroundAsync(PendingInstance instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        string uid = instance.Header.SopInstanceUid;
+        string sha = instance.Blob.Key.Sha256Hex;
+        if (_uncommitted.Count >= options.Value.MaxUncommitted || !_uncommitted.TryAdd(uid, sha))
+        {
+            return await CommitAsync(instance, cancellationToken).ConfigureAwait(false);
+        }
+
+        string? stored;
+        try
+        {
+            await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+            stored = await StoredSha256(scope.ServiceProvider.GetRequiredService<PorticoDbContext>(), uid).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _uncommitted.TryRemove(uid, out _);
+            throw;
+        }
+
+        if (stored is not null)
+        {
+            _uncommitted.TryRemove(uid, out _);
+            return string.Equals(stored, sha, StringComparison.Ordinal)
+                ? new IngestOutcome(IngestStatus.Duplicate, uid, instance.Header.StudyInstanceUid, "Already stored with identical content; ignored.")
+                : await CommitAsync(instance, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The row is written whatever the caller does next: the file is already durable.
+        Task<IngestOutcome> commit = Enqueue(instance, background: true);
+        _ = FinishInBackgroundAsync(commit, uid);
+        return new IngestOutcome(IngestStatus.Stored, uid, instance.Header.StudyInstanceUid, null);
+    }
+
+    private async Task FinishInBackgroundAsync(Task<IngestOutcome> commit, string uid)
+    {
+        try
+        {
+            IngestOutcome outcome = await commit.ConfigureAwait(false);
+            if (outcome.Status != IngestStatus.Stored)
+            {
+                LogBackgroundCommitChanged(logger, uid, outcome.Status);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Top of a background job: the answer is given, the file is durable; recovery indexes it at the next start.
+            LogBackgroundCommitFailed(logger, uid, ex);
+        }
+        finally
+        {
+            _uncommitted.TryRemove(uid, out _);
+        }
+    }
+
+    public Task<IngestOutcome> CommitAsync(PendingInstance instance, CancellationToken cancellationToken) =>
+        // The commit goes ahead even if the caller gives up: the blob is already durable.
+        Enqueue(instance, background: false).WaitAsync(cancellationToken);
+
+    private Task<IngestOutcome> Enqueue(PendingInstance instance, bool background)
     {
         var done = new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((instance, done)))
+        if (!_queue.Writer.TryWrite(new Queued(instance, done, background)))
         {
             throw new InvalidOperationException("The index committer has stopped.");
         }
 
-        // The commit goes ahead even if the caller gives up: the blob is already durable.
-        return done.Task.WaitAsync(cancellationToken);
+        return done.Task;
     }
+
+    /// <summary>A queued instance; <paramref name="Background"/> when nobody waits for its commit.</summary>
+    private sealed record Queued(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done, bool Background);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done)>();
-        ChannelReader<(PendingInstance, TaskCompletionSource<IngestOutcome>)> reader = _queue.Reader;
+        ChannelReader<Queued> reader = _queue.Reader;
         while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
             batch.Clear();
-            DateTime until = DateTime.UtcNow + options.Value.CommitWindow;
+            DateTime started = DateTime.UtcNow;
+            bool someoneWaits = false;
             while (batch.Count < options.Value.MaxCommitBatch)
             {
-                if (reader.TryRead(out (PendingInstance, TaskCompletionSource<IngestOutcome>) item))
+                if (reader.TryRead(out Queued? item))
                 {
-                    batch.Add(item);
+                    batch.Add((item.Instance, item.Done));
+                    someoneWaits |= !item.Background;
                     continue;
                 }
 
-                TimeSpan left = until - DateTime.UtcNow;
+                // Rows nobody waits for gather longer: one transaction for many costs no one any latency.
+                TimeSpan window = someoneWaits ? options.Value.CommitWindow : options.Value.BackgroundCommitWindow;
+                TimeSpan left = started + window - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero)
                 {
                     break;
@@ -306,4 +387,10 @@ public sealed partial class IndexCommitter(
 
     [LoggerMessage(4011, LogLevel.Warning, "A commit of {Count} instances failed; retrying them one by one")]
     private static partial void LogBatchRetried(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(4012, LogLevel.Error, "Instance {SopInstanceUid} was answered as stored but could not be indexed; its file is kept and start-up recovery will index it")]
+    private static partial void LogBackgroundCommitFailed(ILogger logger, string sopInstanceUid, Exception exception);
+
+    [LoggerMessage(4013, LogLevel.Warning, "Instance {SopInstanceUid} was answered as stored but committed as {Status} (another node stored the same UID meanwhile)")]
+    private static partial void LogBackgroundCommitChanged(ILogger logger, string sopInstanceUid, IngestStatus status);
 }

@@ -111,7 +111,15 @@ public sealed partial class IngestPipeline(
     /// <see cref="IngestFileAsync(string, IngestSource, CancellationToken)"/> for a file whose SHA-256 is already known
     /// (computed while spooling), so its bytes are not read twice.
     /// </summary>
-    public async Task<IngestOutcome> IngestFileAsync(string path, BlobKey? key, IngestSource source, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestFileAsync(string path, BlobKey? key, IngestSource source, CancellationToken cancellationToken) =>
+        IngestFileAsync(path, key, source, waitForIndex: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="IngestFileAsync(string, BlobKey?, IngestSource, CancellationToken)"/>; with <paramref name="waitForIndex"/>
+    /// false a new instance's outcome is given once its file is durable, before its index row commits
+    /// (<see cref="IndexCommitter.CommitInBackgroundAsync"/>).
+    /// </summary>
+    public async Task<IngestOutcome> IngestFileAsync(string path, BlobKey? key, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(source);
@@ -157,7 +165,10 @@ public sealed partial class IngestPipeline(
                 ? await blobs.ImportFileAsync(path, known, cancellationToken).ConfigureAwait(false)
                 : await blobs.ImportFileAsync(path, cancellationToken).ConfigureAwait(false);
             moved = true;
-            return await committer.CommitAsync(new PendingInstance(instance, blob, source, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+            var pending = new PendingInstance(instance, blob, source, DateTimeOffset.UtcNow);
+            return waitForIndex
+                ? await committer.CommitAsync(pending, cancellationToken).ConfigureAwait(false)
+                : await committer.CommitInBackgroundAsync(pending, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

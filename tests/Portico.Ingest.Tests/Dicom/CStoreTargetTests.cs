@@ -75,6 +75,36 @@ public sealed class CStoreTargetTests
     }
 
     [Fact]
+    public async Task CompleteAsync_AnsweredBeforeTheIndexCommit_TheRowFollowsAndRepeatsAreJudgedAsUsual()
+    {
+        await using PipelineHost host = await PipelineHost.StartAsync();
+        Sample sample = await Sample.CreateAsync();
+        Sample changed = await Sample.CreateAsync(sample.SopInstanceUid, ds => ds.AddOrUpdate(DicomTags.StudyDescription, DicomVR.LO, "changed"));
+
+        // Three in a row, without waiting: the second and third may find the first's row still uncommitted.
+        DimseResult first = await StoreAsync(host, Request(sample), sample.DataSet, chunk: 4096, waitForIndex: false);
+        DimseResult again = await StoreAsync(host, Request(sample), sample.DataSet, chunk: 4096, waitForIndex: false);
+        DimseResult conflicting = await StoreAsync(host, Request(changed), changed.DataSet, chunk: 4096, waitForIndex: false);
+
+        Assert.Equal(DimseResult.Success, first);
+        Assert.Equal(DimseResult.Success, again);
+        Assert.Equal(CStoreTarget.DuplicateSopInstance, conflicting.Status);
+        Instance? row = null;
+        for (int i = 0; i < 100 && row is null; i++)
+        {
+            row = await InstanceAsync(host, sample.SopInstanceUid);
+            if (row is null)
+            {
+                await Task.Delay(20, Ct);
+            }
+        }
+
+        Assert.NotNull(row);
+        Assert.Equal(1, await BlobCountAsync(host));
+        Assert.Empty(TempFiles(host));
+    }
+
+    [Fact]
     public async Task CompleteAsync_SameInstanceFromAnotherDevice_IsADuplicateNotAConflict()
     {
         await using PipelineHost host = await PipelineHost.StartAsync();
@@ -248,10 +278,11 @@ public sealed class CStoreTargetTests
         Assert.Equal(expected, result.Status);
     }
 
-    private static async Task<DimseResult> StoreAsync(PipelineHost host, StoreRequest request, byte[] dataSet, int chunk, ConflictPolicy onConflict = ConflictPolicy.KeepExisting)
+    private static async Task<DimseResult> StoreAsync(
+        PipelineHost host, StoreRequest request, byte[] dataSet, int chunk, ConflictPolicy onConflict = ConflictPolicy.KeepExisting, bool waitForIndex = true)
     {
         IngestPipeline pipeline = host.Services.GetRequiredService<IngestPipeline>();
-        await using CStoreTarget target = CStoreTarget.Create(pipeline, request, Source, NoLimit, onConflict);
+        await using CStoreTarget target = CStoreTarget.Create(pipeline, request, Source, NoLimit, onConflict, waitForIndex);
         for (int offset = 0; offset < dataSet.Length; offset += chunk)
         {
             // A fresh buffer each time, overwritten after the call: the memory is only valid during WriteAsync.

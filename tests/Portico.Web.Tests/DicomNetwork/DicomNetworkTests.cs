@@ -53,6 +53,25 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
     private Task<(int ExitCode, string Output)> StoreScuAsync(string callingAE, string path, params string[] extra) =>
         RunAsync("storescu", [.. extra, "-aet", callingAE, "-aec", "PORTICO", "127.0.0.1", Text(Port), path], Ct);
 
+    /// <summary>
+    /// The study once indexed: a C-STORE is answered when the file is durable and the index row follows within
+    /// milliseconds (Portico:Ingest:AnswerAfterIndexCommit), so a positive check polls briefly.
+    /// </summary>
+    private async Task<JsonElement?> WaitForStudyAsync(string studyUid)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (await StudyAsync(studyUid) is { } study)
+            {
+                return study;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        return null;
+    }
+
     private async Task<JsonElement?> StudyAsync(string studyUid)
     {
         using HttpClient client = factory.Admin();
@@ -90,7 +109,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         (int exit, string output) = await StoreScuAsync(ae, path);
 
         Assert.True(exit == 0, output);
-        JsonElement study = await StudyAsync(studyUid) ?? throw new InvalidOperationException("The study was not indexed.");
+        JsonElement study = await WaitForStudyAsync(studyUid) ?? throw new InvalidOperationException("The study was not indexed.");
         Assert.Equal(1, study.GetProperty("numberOfInstances").GetInt32());
         JsonElement source = study.GetProperty("sources")[0];
         Assert.Equal("DicomIdentity", source.GetProperty("kind").GetString());
@@ -110,6 +129,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
             (int exit, string output) = await StoreScuAsync(ae, path, "-R", propose);
 
             Assert.True(exit == 0, name + ": " + output);
+            Assert.NotNull(await WaitForStudyAsync(studyUid));
             using HttpClient client = factory.Admin();
             byte[] stored = await client.GetByteArrayAsync($"/api/instances/{sopUid}/file", Ct);
             // The data set after the meta group is byte for byte what storescu sent (it sends the file's own data set).
@@ -121,7 +141,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
             Assert.True(storedExit == 0, storedDump);
             (int _, string originalDump) = await RunAsync("dcmdump", ["-q", path], Ct);
             Assert.Equal(DataSetLines(originalDump), DataSetLines(storedDump));
-            Assert.NotNull(await StudyAsync(studyUid));
+            Assert.NotNull(await WaitForStudyAsync(studyUid));
         }
     }
 
@@ -203,6 +223,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         await CreateIdentityAsync(ae, ["C-STORE", "C-FIND"]);
         string path = WriteSample("CT_small.dcm", out string studyUid, out _);
         Assert.Equal(0, (await StoreScuAsync(ae, path)).ExitCode);
+        Assert.NotNull(await WaitForStudyAsync(studyUid));
 
         (int exit, string output) = await RunAsync("findscu", ["-S", "-aet", ae, "-aec", "PORTICO",
             "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={studyUid}", "-k", "PatientID", "-k", "ModalitiesInStudy", "-k", "NumberOfStudyRelatedInstances",
@@ -242,6 +263,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         await CreateIdentityAsync(destAE, ["C-ECHO"], destPort);
         string path = WriteSample("MR_small.dcm", out string studyUid, out string sopUid);
         Assert.Equal(0, (await StoreScuAsync(caller, path)).ExitCode);
+        Assert.NotNull(await WaitForStudyAsync(studyUid));
         string received = Path.Combine(Path.GetDirectoryName(path)!, "received");
         Directory.CreateDirectory(received);
         using Process storescp = Start("storescp", ["-aet", destAE, "-od", received, Text(destPort)]);
@@ -286,6 +308,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         await CreateIdentityAsync(caller, ["C-STORE", "C-GET"]);
         string path = WriteSample("CT_small.dcm", out string studyUid, out string sopUid);
         Assert.Equal(0, (await StoreScuAsync(caller, path)).ExitCode);
+        Assert.NotNull(await WaitForStudyAsync(studyUid));
         string received = Path.Combine(Path.GetDirectoryName(path)!, "got");
         Directory.CreateDirectory(received);
 
@@ -308,6 +331,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         JsonElement dest = await CreateIdentityAsync(destAE, ["C-ECHO"], destPort);
         string path = WriteSample("CT_small.dcm", out string studyUid, out _);
         Assert.Equal(0, (await StoreScuAsync(ae, path)).ExitCode);
+        Assert.NotNull(await WaitForStudyAsync(studyUid));
         string received = Path.Combine(Path.GetDirectoryName(path)!, "sent");
         Directory.CreateDirectory(received);
         using Process storescp = Start("storescp", ["-aet", destAE, "-od", received, Text(destPort)]);
@@ -342,6 +366,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         JsonElement dest = await CreateIdentityAsync(NewAETitle("DOWN"), ["C-ECHO"], FreePort());
         string path = WriteSample("CT_small.dcm", out string studyUid, out _);
         Assert.Equal(0, (await StoreScuAsync(ae, path)).ExitCode);
+        Assert.NotNull(await WaitForStudyAsync(studyUid));
         using HttpClient client = factory.Admin();
 
         using HttpResponseMessage echo = await client.PostAsync($"/api/dicom-identities/{dest.GetProperty("id").GetString()}/echo", null, Ct);
@@ -388,7 +413,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         // Orthanc as SCU: C-ECHO and C-STORE into Portico.
         await orthanc.PostJsonAsync("modalities/portico/echo", new { }, Ct);
         await orthanc.PostJsonAsync("modalities/portico/store", new { Resources = new[] { orthancId }, Synchronous = true }, Ct);
-        Assert.NotNull(await StudyAsync(studyUid));
+        Assert.NotNull(await WaitForStudyAsync(studyUid));
 
         // C-FIND from Orthanc.
         JsonElement query = await orthanc.PostJsonAsync("modalities/portico/query", new { Level = "Study", Query = new { StudyInstanceUID = studyUid, PatientID = "" } }, Ct);

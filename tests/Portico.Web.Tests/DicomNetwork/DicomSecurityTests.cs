@@ -109,6 +109,22 @@ public sealed class DicomSecurityTests(ShortTimersServer server) : IClassFixture
         return path;
     }
 
+    /// <summary>Whether the study gets indexed: the row follows the C-STORE answer within milliseconds, so this polls briefly.</summary>
+    private async Task<bool> StudyIndexedAsync(string studyUid)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (await StudyExistsAsync(studyUid))
+            {
+                return true;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        return false;
+    }
+
     private async Task<bool> StudyExistsAsync(string studyUid)
     {
         using HttpClient client = Factory.Admin();
@@ -152,7 +168,7 @@ public sealed class DicomSecurityTests(ShortTimersServer server) : IClassFixture
         (int exit, string output) = await TlsStoreScuAsync(ae, path, "+tls", key, certificate, "-pw", "+cf", ca);
 
         Assert.True(exit == 0, output);
-        Assert.True(await StudyExistsAsync(studyUid));
+        Assert.True(await StudyIndexedAsync(studyUid));
         JsonElement row = await LastAssociationAsync(ae);
         Assert.True(row.GetProperty("accepted").GetBoolean());
         Assert.Equal("TlsClientCertificate", row.GetProperty("tlsMode").GetString());
@@ -169,7 +185,7 @@ public sealed class DicomSecurityTests(ShortTimersServer server) : IClassFixture
         (int exit, string output) = await TlsStoreScuAsync(ae, path, "+tla", "+cf", await CaFileAsync());
 
         Assert.True(exit == 0, output);
-        Assert.True(await StudyExistsAsync(studyUid));
+        Assert.True(await StudyIndexedAsync(studyUid));
         Assert.Equal("TlsAnonymous", (await LastAssociationAsync(ae)).GetProperty("tlsMode").GetString());
     }
 
@@ -379,7 +395,7 @@ public sealed class DicomSecurityTests(ShortTimersServer server) : IClassFixture
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Output));
         foreach (string studyUid in studies)
         {
-            Assert.True(await StudyExistsAsync(studyUid), studyUid);
+            Assert.True(await StudyIndexedAsync(studyUid), studyUid);
         }
 
         await AssertNoAssociationLeftAsync();

@@ -39,7 +39,7 @@ public sealed partial class PorticoDimseServices(
         ArgumentNullException.ThrowIfNull(request);
         IngestSource source = SourceOf(request.Association);
         IngestOptions options = ingestOptions.Value;
-        return ValueTask.FromResult<IStoreTarget>(CStoreTarget.Create(pipeline, request, source, options.MaxFileBytes, options.OnConflict));
+        return ValueTask.FromResult<IStoreTarget>(CStoreTarget.Create(pipeline, request, source, options.MaxFileBytes, options.OnConflict, waitForIndex: options.AnswerAfterIndexCommit));
     }
 
     public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
