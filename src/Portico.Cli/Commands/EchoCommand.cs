@@ -46,19 +46,13 @@ internal static class EchoCommand
             return 2;
         }
 
-        string host;
-        int port;
-        DicomClientOptions options;
-        try
+        if (network.TryClientOptions(positional[0], positional[1], "echo", stderr) is not { } options)
         {
-            (host, port) = NetworkOptions.Endpoint(positional[0], positional[1]);
-            options = network.ClientOptions(host, port);
-        }
-        catch (ArgumentException ex)
-        {
-            stderr.WriteLine($"portico echo: {ex.Message}");
             return 2;
         }
+
+        string host = options.Host;
+        int port = options.Port;
 
         long started = Stopwatch.GetTimestamp();
         try

@@ -112,6 +112,25 @@ internal sealed class NetworkOptions
         return (host, value);
     }
 
+    /// <summary>
+    /// The client options for the HOST and PORT arguments, or null after telling <paramref name="stderr"/> why (a usage
+    /// error: exit status 2).
+    /// </summary>
+    public DicomClientOptions? TryClientOptions(string host, string port, string command, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        try
+        {
+            (string name, int number) = Endpoint(host, port);
+            return ClientOptions(name, number);
+        }
+        catch (ArgumentException ex)
+        {
+            stderr.WriteLine($"portico {command}: {ex.Message}");
+            return null;
+        }
+    }
+
     /// <summary>The client options, loading the certificate files; throws <see cref="ArgumentException"/> when they cannot be read.</summary>
     public DicomClientOptions ClientOptions(string host, int port)
     {

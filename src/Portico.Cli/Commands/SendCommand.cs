@@ -65,19 +65,13 @@ internal static class SendCommand
             return 2;
         }
 
-        string host;
-        int port;
-        DicomClientOptions options;
-        try
+        if (network.TryClientOptions(positional[0], positional[1], "send", stderr) is not { } options)
         {
-            (host, port) = NetworkOptions.Endpoint(positional[0], positional[1]);
-            options = network.ClientOptions(host, port);
-        }
-        catch (ArgumentException ex)
-        {
-            stderr.WriteLine($"portico send: {ex.Message}");
             return 2;
         }
+
+        string host = options.Host;
+        int port = options.Port;
 
         SendInputs.Scan scan = await SendInputs.ScanAsync(positional.Skip(2), recursive, cancellationToken).ConfigureAwait(false);
         bool live = progress && ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && scan.Items.Count > 0;
