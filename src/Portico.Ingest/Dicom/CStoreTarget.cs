@@ -45,6 +45,7 @@ public sealed class CStoreTarget : IStoreTarget
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private FileStream? _file;
     private long _length;
+    private long _writeBackStarted;
     private bool _handedOver;
 
     private CStoreTarget(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict, bool waitForIndex)
@@ -120,6 +121,12 @@ public sealed class CStoreTarget : IStoreTarget
         _file!.Write(data);
         _hash.AppendData(data);
         _length += data.Length;
+        if (_length - _writeBackStarted >= EarlyWriteBack.Chunk)
+        {
+            // A large instance goes to disk while the rest arrives: the flush before the answer waits for the tail only.
+            EarlyWriteBack.Start(_file.SafeFileHandle, _writeBackStarted, _length - _writeBackStarted);
+            _writeBackStarted = _length;
+        }
     }
 
     public async ValueTask<DimseResult> CompleteAsync(CancellationToken cancellationToken)
