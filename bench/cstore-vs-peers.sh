@@ -44,6 +44,8 @@ send() {
   local files bytes start end
   files=$(find "$dir" -name '*.dcm' | wc -l)
   bytes=$(find "$dir" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  # What the previous receiver left dirty (storescp never flushes) must not be written back during this run.
+  sync
   start=$(date +%s.%N)
   storescu -aet BENCH -aec "$aec" +sd +r -q 127.0.0.1 "$port" "$dir"
   end=$(date +%s.%N)
