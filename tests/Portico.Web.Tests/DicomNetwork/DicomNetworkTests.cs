@@ -287,6 +287,26 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task EchoApi_UnknownNoAddressAndDown_AnswerWhy()
+    {
+        using HttpClient client = factory.Admin();
+        JsonElement noAddress = await CreateIdentityAsync(NewAETitle("NOADDR"), ["C-ECHO"]);
+        JsonElement down = await CreateIdentityAsync(NewAETitle("DOWN"), ["C-ECHO"], FreePort());
+
+        using HttpResponseMessage unknown = await client.PostAsync($"/api/dicom-identities/{Guid.NewGuid()}/echo", null, Ct);
+        using HttpResponseMessage withoutAddress = await client.PostAsync($"/api/dicom-identities/{noAddress.GetProperty("id").GetString()}/echo", null, Ct);
+        using HttpResponseMessage unreachable = await client.PostAsync($"/api/dicom-identities/{down.GetProperty("id").GetString()}/echo", null, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutAddress.StatusCode);
+        Assert.Contains("no host and port", await withoutAddress.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, unreachable.StatusCode);
+        JsonElement answer = await unreachable.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.False(answer.GetProperty("success").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(answer.GetProperty("error").GetString()));
+    }
+
+    [Fact]
     public async Task MoveScu_UnknownDestination_FailsWithMoveDestinationUnknown()
     {
         string caller = NewAETitle("MOVE");

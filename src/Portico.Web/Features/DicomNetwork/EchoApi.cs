@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Portico.Dicom.Network;
 using Portico.Dicom.Network.Pdus;
 using Portico.Dicom.Network.Scu;
 using Portico.Dicom.Network.Services;
+using Portico.Index;
 using Portico.Index.Access;
+using Portico.Index.Dicom;
 
 namespace Portico.Web.Features.DicomNetwork;
 
@@ -22,12 +25,18 @@ public static class EchoApi
     /// <summary>The answer: success, or the reason in words (refused and why, unreachable, timed out).</summary>
     public sealed record EchoResult(bool Success, string? Status, double? RoundTripMilliseconds, string? Error);
 
-    private static async Task<Results<Ok<EchoResult>, NotFound, ValidationProblem>> EchoAsync(Guid id, DicomSender sender, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EchoResult>, NotFound, ValidationProblem>> EchoAsync(
+        Guid id, DicomSender sender, PorticoDbContext db, CancellationToken cancellationToken)
     {
         DicomIdentityTarget? destination = await sender.FindDestinationAsync(id, cancellationToken);
         if (destination is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["No DICOM Identity with this id has a host and port."] });
+            if (!await db.DicomIdentities.AnyAsync(i => i.Id == new DicomIdentityId(id), cancellationToken))
+            {
+                return TypedResults.NotFound();
+            }
+
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["host"] = ["This DICOM Identity has no host and port to call: set them first."] });
         }
 
         long started = Stopwatch.GetTimestamp();
