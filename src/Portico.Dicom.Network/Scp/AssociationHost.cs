@@ -229,7 +229,7 @@ internal sealed partial class AssociationHost : IAsyncDisposable
             if (!_tryTakeSlot())
             {
                 return (NegotiationResult.Rejected(RejectResult.RejectedTransient, RejectReason.LocalLimitExceeded),
-                    $"{_options.MaxConcurrentAssociations} associations are already open (Portico:Dicom:MaxConcurrentAssociations)");
+                    $"{_options.Slots?.Capacity ?? _options.MaxConcurrentAssociations} associations are already open (Portico:Dicom:MaxConcurrentAssociations)");
             }
             HoldsSlot = true;
         }

@@ -20,6 +20,7 @@ public sealed class DicomServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private TcpListener? _listener;
     private Task? _acceptLoop;
+    private readonly AssociationSlots _slots;
     private int _activeAssociations;
 
     public DicomServer(DicomServerOptions options)
@@ -31,6 +32,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxConcurrentAssociations);
         _options = options;
+        _slots = options.Slots ?? new AssociationSlots(options.MaxConcurrentAssociations);
     }
 
     /// <summary>Raised once per connection when it ends, from the connection's task. Handlers must not throw.</summary>
@@ -39,7 +41,7 @@ public sealed class DicomServer : IAsyncDisposable
     /// <summary>The port actually bound (useful with port 0).</summary>
     public int Port => (_listener?.LocalEndpoint as IPEndPoint)?.Port ?? throw new InvalidOperationException("The server is not started.");
 
-    /// <summary>Associations accepted and not yet ended.</summary>
+    /// <summary>Associations accepted on this server and not yet ended.</summary>
     public int ActiveAssociations => Volatile.Read(ref _activeAssociations);
 
     /// <summary>Open connections, associated or not.</summary>
@@ -104,6 +106,7 @@ public sealed class DicomServer : IAsyncDisposable
         if (connection.Host?.HoldsSlot == true)
         {
             Interlocked.Decrement(ref _activeAssociations);
+            _slots.Release();
         }
         socket.Dispose();
         _connections.TryRemove(id, out _);
@@ -236,12 +239,13 @@ public sealed class DicomServer : IAsyncDisposable
 
     private bool TryTakeSlot()
     {
-        if (Interlocked.Increment(ref _activeAssociations) <= _options.MaxConcurrentAssociations)
+        if (!_slots.TryTake())
         {
-            return true;
+            return false;
         }
-        Interlocked.Decrement(ref _activeAssociations);
-        return false;
+
+        Interlocked.Increment(ref _activeAssociations);
+        return true;
     }
 
     public async ValueTask DisposeAsync()

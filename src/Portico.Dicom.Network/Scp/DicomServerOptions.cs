@@ -26,6 +26,12 @@ public sealed record DicomServerOptions
     /// <summary>Associations served at once; beyond it requests get A-ASSOCIATE-RJ transient, local limit exceeded. Default 64.</summary>
     public int MaxConcurrentAssociations { get; init; } = 64;
 
+    /// <summary>
+    /// Slots shared with other servers (the plain and the TLS port share one limit). Null: the server has its own
+    /// <see cref="MaxConcurrentAssociations"/>.
+    /// </summary>
+    public AssociationSlots? Slots { get; init; }
+
     /// <summary>PDU and command size limits. Default <see cref="DicomNetworkLimits.Default"/>.</summary>
     public DicomNetworkLimits Limits { get; init; } = DicomNetworkLimits.Default;
 

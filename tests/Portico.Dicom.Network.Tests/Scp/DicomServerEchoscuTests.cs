@@ -80,6 +80,34 @@ public class DicomServerEchoscuTests
     }
 
     [Fact]
+    public async Task Echoscu_SlotsSharedByTwoServers_TheLimitHoldsAcrossBoth()
+    {
+        var slots = new AssociationSlots(1);
+        await using var first = new RunningServer(new DicomServerOptions { Slots = slots });
+        await using var second = new RunningServer(new DicomServerOptions { Slots = slots });
+        using (var holder = await RawPeer.ConnectAsync(first.Port))
+        {
+            await holder.SendAsync(RawPeer.EchoAssociateRequest());
+            Assert.Equal(0x02, (await holder.ReadPduAsync())[0]);
+
+            var (refusedExit, refusedOutput) = await Dcmtk.EchoAsync(second.Port, "PORTICO", TestContext.Current.CancellationToken);
+
+            Assert.NotEqual(0, refusedExit);
+            Assert.Contains("Local Limit Exceeded", refusedOutput, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(RejectReason.LocalLimitExceeded, (await second.NextRecordAsync()).RejectReason);
+        }
+
+        // The holder's connection closed: its slot is back, for either server.
+        for (int i = 0; i < 200 && slots.InUse > 0; i++)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        var (exit, output) = await Dcmtk.EchoAsync(second.Port, "PORTICO", TestContext.Current.CancellationToken);
+        Assert.True(exit == 0, output);
+    }
+
+    [Fact]
     public async Task Echoscu_TwentyConcurrent_AllSucceed_AndNoSlotLeaks()
     {
         await using var server = new RunningServer();

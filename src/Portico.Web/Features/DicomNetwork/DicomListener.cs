@@ -25,6 +25,9 @@ public sealed partial class DicomListener(
     private DicomServer? _plain;
     private DicomServer? _tls;
 
+    // One limit for both ports (Portico:Dicom:MaxConcurrentAssociations), not one each.
+    private AssociationSlots? _slots;
+
     /// <summary>The plain port bound (useful with port 0), or null when it is disabled.</summary>
     public int? Port => _plain?.Port;
 
@@ -37,7 +40,8 @@ public sealed partial class DicomListener(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         DicomOptions settings = options.Value;
-        DicomServerOptions common = ServerOptions(settings);
+        _slots = new AssociationSlots(settings.MaxConcurrentAssociations);
+        DicomServerOptions common = ServerOptions(settings) with { Slots = _slots };
         if (settings.Enabled)
         {
             _plain = Start(common with { Port = settings.Port });
