@@ -73,7 +73,7 @@ internal sealed partial class AssociationHost : IAsyncDisposable
         Ending end;
         try
         {
-            end = await ServeAsync(cancellationToken).ConfigureAwait(false);
+            end = await ServeAsync(startedTimestamp, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -108,13 +108,15 @@ internal sealed partial class AssociationHost : IAsyncDisposable
         };
     }
 
-    private async Task<Ending> ServeAsync(CancellationToken cancellationToken)
+    private async Task<Ending> ServeAsync(long acceptedTimestamp, CancellationToken cancellationToken)
     {
         try
         {
-            // Sta2: transport open, ARTIM running (PS3.8 §9.2, AE-5).
+            // Sta2: transport open, ARTIM running since the connection was accepted (PS3.8 §9.2, AE-5), a TLS
+            // handshake included.
             Pdu? first;
-            using (var artim = new CancellationTokenSource(_options.ArtimTimeout, _options.TimeProvider))
+            TimeSpan artimLeft = _options.ArtimTimeout - _options.TimeProvider.GetElapsedTime(acceptedTimestamp);
+            using (var artim = new CancellationTokenSource(artimLeft > TimeSpan.Zero ? artimLeft : TimeSpan.Zero, _options.TimeProvider))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(artim.Token, cancellationToken))
             {
                 try

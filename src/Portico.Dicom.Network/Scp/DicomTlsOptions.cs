@@ -19,6 +19,6 @@ public sealed record DicomTlsOptions
     /// <summary>Protocols offered. Default: TLS 1.2 and 1.3 (PS3.15 annex B.9 recommends TLS 1.2 or later).</summary>
     public SslProtocols Protocols { get; init; } = SslProtocols.Tls12 | SslProtocols.Tls13;
 
-    /// <summary>Longest TLS handshake. Default 10 s. The ARTIM timer for the A-ASSOCIATE-RQ starts once it is done.</summary>
+    /// <summary>Longest TLS handshake. Default 10 s. It counts towards the ARTIM time, which runs from the connection's accept.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
