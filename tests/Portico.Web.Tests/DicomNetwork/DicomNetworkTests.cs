@@ -287,6 +287,23 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task SendStudy_ToADisabledIdentity_IsRefusedWithTheReason()
+    {
+        string ae = NewAETitle("SRC");
+        await CreateIdentityAsync(ae, ["C-STORE"]);
+        string path = WriteSample("CT_small.dcm", out string studyUid, out _);
+        Assert.Equal(0, (await StoreScuAsync(ae, path)).ExitCode);
+        Assert.NotNull(await WaitForStudyAsync(studyUid));
+        JsonElement disabled = await CreateIdentityAsync(NewAETitle("OFFPACS"), ["C-ECHO"], FreePort(), enabled: false);
+        using HttpClient client = factory.Admin();
+
+        using HttpResponseMessage response = await client.PostAsJsonAsync($"/api/studies/{studyUid}/send", new { identityId = disabled.GetProperty("id").GetString() }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is disabled", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EchoApi_UnknownNoAddressAndDown_AnswerWhy()
     {
         using HttpClient client = factory.Admin();

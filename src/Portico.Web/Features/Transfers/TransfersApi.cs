@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portico.Index;
 using Portico.Index.Access;
+using Portico.Index.Dicom;
 using Portico.Web.Features.DicomNetwork;
 using Portico.Web.Security;
 
@@ -51,6 +52,15 @@ public static class TransfersApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["identityId"] = ["No DICOM Identity with this id has a host and port to send to."],
+            });
+        }
+
+        // Disabling an identity stops Portico talking to it both ways (the echo test excepted, to try it before enabling).
+        if (!await db.DicomIdentities.AnyAsync(i => i.Id == new DicomIdentityId(request.IdentityId) && i.Enabled, cancellationToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["identityId"] = [$"DICOM Identity '{destination.Name}' is disabled: enable it to send to it."],
             });
         }
 
