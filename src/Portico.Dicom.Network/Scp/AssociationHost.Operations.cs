@@ -158,11 +158,11 @@ internal sealed partial class AssociationHost
                     await SendAsync(context, MoveMessages.CreateResponse(command, DimseStatus.Pending, Counts(progress)), null, associationToken).ConfigureAwait(false);
                 }
             }
-            final = RetrieveFinal(command, DimseCommandField.CMoveRsp, last, cancelled: false, context);
+            final = RetrieveFinal(command, DimseCommandField.CMoveRsp, last, cancelled: false);
         }
         catch (OperationCanceledException) when (!associationToken.IsCancellationRequested)
         {
-            final = RetrieveFinal(command, DimseCommandField.CMoveRsp, last, cancelled: true, context);
+            final = RetrieveFinal(command, DimseCommandField.CMoveRsp, last, cancelled: true);
         }
         catch (DimseServiceException ex)
         {
@@ -226,11 +226,11 @@ internal sealed partial class AssociationHost
                     await SendAsync(context, GetMessages.CreateResponse(command, DimseStatus.Pending, Counts(progress)), null, associationToken).ConfigureAwait(false);
                 }
             }
-            final = RetrieveFinal(command, DimseCommandField.CGetRsp, progress, cancelled: false, context);
+            final = RetrieveFinal(command, DimseCommandField.CGetRsp, progress, cancelled: false);
         }
         catch (OperationCanceledException) when (!associationToken.IsCancellationRequested)
         {
-            final = RetrieveFinal(command, DimseCommandField.CGetRsp, progress, cancelled: true, context);
+            final = RetrieveFinal(command, DimseCommandField.CGetRsp, progress, cancelled: true);
         }
         catch (DimseServiceException ex)
         {
@@ -280,9 +280,8 @@ internal sealed partial class AssociationHost
         return answer.Status ?? DimseStatus.ProcessingFailure;
     }
 
-    private static CommandSet RetrieveFinal(CommandSet command, DimseCommandField field, RetrieveProgress progress, bool cancelled, AcceptedContext context)
+    private static CommandSet RetrieveFinal(CommandSet command, DimseCommandField field, RetrieveProgress progress, bool cancelled)
     {
-        _ = context;
         ushort status = cancelled ? DimseStatus.Cancel
             : progress.Failed == 0 && progress.Warning == 0 ? DimseStatus.Success
             : progress.Completed == 0 && progress.Warning == 0 ? DimseStatus.OutOfResourcesUnableToPerformSuboperations
@@ -312,38 +311,19 @@ internal sealed partial class AssociationHost
     private static SubOperationCounts Counts(RetrieveProgress progress) =>
         SubOperationCounts.FromCounts(progress.Remaining, progress.Completed, progress.Failed, progress.Warning);
 
-    /// <summary>Sends a command and a data set read from <paramref name="dataSet"/> to its end, never holding more than one PDU of it.</summary>
+    /// <summary>Sends a command and a data set read from <paramref name="dataSet"/> to its end, never holding more than two PDVs of it.</summary>
     private async ValueTask SendStreamAsync(AcceptedContext context, CommandSet command, Stream dataSet, CancellationToken cancellationToken)
     {
         byte[] bytes = command.Encode();
-        int fragment = FragmentLength;
-        byte[] current = ArrayPool<byte>.Shared.Rent(fragment);
-        byte[] next = ArrayPool<byte>.Shared.Rent(fragment);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await WriteFragmentsAsync(context.Id, isCommand: true, bytes, last: true, cancellationToken).ConfigureAwait(false);
-            int have = await dataSet.ReadAtLeastAsync(current.AsMemory(0, fragment), fragment, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            while (true)
-            {
-                int following = have < fragment ? 0
-                    : await dataSet.ReadAtLeastAsync(next.AsMemory(0, fragment), fragment, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                bool last = following == 0;
-                await _writer.WriteAsync(new PDataTfPdu([new PresentationDataValue(context.Id, false, last, current.AsMemory(0, have))]), cancellationToken)
-                    .ConfigureAwait(false);
-                if (last)
-                {
-                    break;
-                }
-                (current, next) = (next, current);
-                have = following;
-            }
+            await PdvFragmenter.WriteAsync(_writer.WriteAsync, context.Id, isCommand: true, bytes, FragmentLength, cancellationToken).ConfigureAwait(false);
+            await PdvFragmenter.WriteDataSetAsync(_writer.WriteAsync, context.Id, dataSet, FragmentLength, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _writeLock.Release();
-            ArrayPool<byte>.Shared.Return(current);
-            ArrayPool<byte>.Shared.Return(next);
         }
     }
 }

@@ -584,10 +584,10 @@ internal sealed partial class AssociationHost : IAsyncDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await WriteFragmentsAsync(context.Id, isCommand: true, bytes, last: true, cancellationToken).ConfigureAwait(false);
+            await PdvFragmenter.WriteAsync(_writer.WriteAsync, context.Id, isCommand: true, bytes, FragmentLength, cancellationToken).ConfigureAwait(false);
             if (dataSet is { } data)
             {
-                await WriteFragmentsAsync(context.Id, isCommand: false, data, last: true, cancellationToken).ConfigureAwait(false);
+                await PdvFragmenter.WriteAsync(_writer.WriteAsync, context.Id, isCommand: false, data, FragmentLength, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -599,23 +599,6 @@ internal sealed partial class AssociationHost : IAsyncDisposable
     private int FragmentLength =>
         // Each P-DATA-TF variable field must fit the peer's maximum length (PDV header = 6 bytes); 0 means no limit.
         _peerMaxPdu is 0 or > 1024 * 1024 ? (int)Math.Min(_options.Limits.MaxPduLength, 1024 * 1024) - 6 : Math.Max(1, (int)_peerMaxPdu - 6);
-
-    private async ValueTask WriteFragmentsAsync(byte contextId, bool isCommand, ReadOnlyMemory<byte> bytes, bool last, CancellationToken cancellationToken)
-    {
-        int fragment = FragmentLength;
-        if (bytes.Length == 0 && last)
-        {
-            await _writer.WriteAsync(new PDataTfPdu([new PresentationDataValue(contextId, isCommand, true, ReadOnlyMemory<byte>.Empty)]), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        for (int offset = 0; offset < bytes.Length; offset += fragment)
-        {
-            int length = Math.Min(fragment, bytes.Length - offset);
-            bool isLast = last && offset + length >= bytes.Length;
-            var pdu = new PDataTfPdu([new PresentationDataValue(contextId, isCommand, isLast, bytes.Slice(offset, length))]);
-            await _writer.WriteAsync(pdu, cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     private async ValueTask WriteLockedAsync(Pdu pdu, CancellationToken cancellationToken)
     {

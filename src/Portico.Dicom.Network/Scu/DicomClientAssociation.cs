@@ -418,57 +418,19 @@ public sealed class DicomClientAssociation : IAsyncDisposable
     {
         byte[] encoded = DatasetCodec.Encode(identifier, context.TransferSyntax);
         await SendCommandAsync(context.Id, request, operation).ConfigureAwait(false);
-        using var data = new MemoryStream(encoded, writable: false);
-        await SendDataSetAsync(context.Id, data, operation).ConfigureAwait(false);
+        await PdvFragmenter.WriteAsync((pdu, _) => WriteAsync(pdu, operation), context.Id, isCommand: false, encoded, _maxPdvData, operation.Token).ConfigureAwait(false);
     }
 
     private async ValueTask SendCommandAsync(byte contextId, CommandSet command, Operation operation)
     {
         byte[] bytes = command.Encode();
         operation.Sent = true;
-        for (int offset = 0; offset < bytes.Length; offset += _maxPdvData)
-        {
-            int length = Math.Min(_maxPdvData, bytes.Length - offset);
-            bool last = offset + length == bytes.Length;
-            await WriteAsync(new PDataTfPdu([new PresentationDataValue(contextId, IsCommand: true, last, bytes.AsMemory(offset, length))]), operation).ConfigureAwait(false);
-        }
+        await PdvFragmenter.WriteAsync((pdu, _) => WriteAsync(pdu, operation), contextId, isCommand: true, bytes, _maxPdvData, operation.Token).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Streams <paramref name="source"/> to its end as data PDVs of at most <see cref="_maxPdvData"/> bytes, one per
-    /// P-DATA-TF. Reads one chunk ahead so the last fragment carries the last-fragment bit (and is never empty unless
-    /// the whole data set is).
-    /// </summary>
-    private async ValueTask SendDataSetAsync(byte contextId, Stream source, Operation operation)
-    {
-        byte[] current = ArrayPool<byte>.Shared.Rent(_maxPdvData);
-        byte[] next = ArrayPool<byte>.Shared.Rent(_maxPdvData);
-        try
-        {
-            int filled = await source.ReadAtLeastAsync(current.AsMemory(0, _maxPdvData), _maxPdvData, throwOnEndOfStream: false, operation.Token).ConfigureAwait(false);
-            while (true)
-            {
-                if (filled < _maxPdvData)
-                {
-                    await WriteAsync(new PDataTfPdu([new PresentationDataValue(contextId, IsCommand: false, IsLast: true, current.AsMemory(0, filled))]), operation).ConfigureAwait(false);
-                    return;
-                }
-                int following = await source.ReadAtLeastAsync(next.AsMemory(0, _maxPdvData), _maxPdvData, throwOnEndOfStream: false, operation.Token).ConfigureAwait(false);
-                await WriteAsync(new PDataTfPdu([new PresentationDataValue(contextId, IsCommand: false, IsLast: following == 0, current.AsMemory(0, filled))]), operation).ConfigureAwait(false);
-                if (following == 0)
-                {
-                    return;
-                }
-                (current, next) = (next, current);
-                filled = following;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(current);
-            ArrayPool<byte>.Shared.Return(next);
-        }
-    }
+    /// <summary>Streams <paramref name="source"/> to its end as data PDVs of at most <see cref="_maxPdvData"/> bytes.</summary>
+    private ValueTask SendDataSetAsync(byte contextId, Stream source, Operation operation) =>
+        PdvFragmenter.WriteDataSetAsync((pdu, _) => WriteAsync(pdu, operation), contextId, source, _maxPdvData, operation.Token);
 
     private async ValueTask WriteAsync(PDataTfPdu pdu, Operation operation)
     {

@@ -76,7 +76,7 @@ public sealed partial class IndexCommitter(
         {
             _uncommitted.TryRemove(uid, out _);
             return string.Equals(stored, sha, StringComparison.Ordinal)
-                ? new IngestOutcome(IngestStatus.Duplicate, uid, instance.Header.StudyInstanceUid, "Already stored with identical content; ignored.")
+                ? IngestOutcome.Duplicate(uid, instance.Header.StudyInstanceUid)
                 : await CommitAsync(instance, cancellationToken).ConfigureAwait(false);
         }
 
@@ -245,7 +245,7 @@ public sealed partial class IndexCommitter(
             {
                 if (string.Equals(existing.Sha256, sha, StringComparison.Ordinal))
                 {
-                    outcomes.Add(new IngestOutcome(IngestStatus.Duplicate, h.SopInstanceUid, existing.Series.Study.StudyInstanceUid, "Already stored with identical content; ignored."));
+                    outcomes.Add(IngestOutcome.Duplicate(h.SopInstanceUid, existing.Series.Study.StudyInstanceUid));
                     continue;
                 }
 

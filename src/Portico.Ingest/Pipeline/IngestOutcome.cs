@@ -9,4 +9,8 @@ public sealed record IngestOutcome(
 {
     public static IngestOutcome Rejected(string reason, string? sopInstanceUid = null, string? studyInstanceUid = null) =>
         new(IngestStatus.Rejected, sopInstanceUid, studyInstanceUid, reason);
+
+    /// <summary>Same SOP Instance UID, same content: already stored, ignored (DESIGN.md).</summary>
+    public static IngestOutcome Duplicate(string sopInstanceUid, string studyInstanceUid) =>
+        new(IngestStatus.Duplicate, sopInstanceUid, studyInstanceUid, "Already stored with identical content; ignored.");
 }
