@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Portico.Index;
@@ -35,6 +37,8 @@ public static class WebHostingExtensions
         // Receive straight into a buffer instead of a zero-byte read first: half the receive calls for uploads, for
         // 4 KiB held per idle connection.
         builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
+        // The web app's files (wwwroot, scoped CSS, Blazor's script) also when run from the build output in Production.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddOptions<PorticoOptions>().Bind(builder.Configuration.GetSection(PorticoOptions.Section)).ValidateOnStart();
         return builder;
     }
@@ -84,12 +88,32 @@ public static class WebHostingExtensions
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-                // An API answers 401/403, never a redirect to a sign-in page.
-                o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
-                o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
-            });
+                o.LoginPath = "/account/sign-in";
+                o.AccessDeniedPath = "/";
+                // An API answers 401/403, never a redirect to a sign-in page; the web app's pages redirect.
+                o.Events.OnRedirectToLogin = c => RedirectOrStatus(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => RedirectOrStatus(c, StatusCodes.Status403Forbidden);
+            })
+            .AddCookie(IdentityConstants.TwoFactorUserIdScheme, o =>
+            {
+                o.Cookie.Name = "portico.2fa";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddCookie(IdentityConstants.TwoFactorRememberMeScheme, o => o.Cookie.Name = "portico.2fa-remember");
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddAuthorization();
+        services.AddScoped<PasswordSignIn>();
+
+        // The web app: Blazor with server interactivity; the sign-in state of an open page is rechecked every minute.
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingUserStateProvider>();
+        services.AddScoped<CircuitActor>();
+        services.AddScoped<CircuitHandler, CircuitActor.Handler>();
+
         services.AddScoped<UploadReceiver>();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section)
             .PostConfigure<IConfiguration>((o, configuration) =>
@@ -111,6 +135,20 @@ public static class WebHostingExtensions
         return services;
     }
 
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>Migrates the index, sweeps the blob store, creates first-start accounts.</summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
@@ -125,7 +163,7 @@ public static class WebHostingExtensions
             string email = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PorticoOptions>>().Value.Bootstrap.AdminEmail;
             foreach (string url in app.Urls)
             {
-                Console.WriteLine($"Portico is running at {url}/ : sign in with POST {url}/api/auth/sign-in as {email}; API reference at {url}/api/reference");
+                Console.WriteLine($"Portico is running at {url}/ : sign in as {email}; API reference at {url}/api/reference");
             }
         });
     }
@@ -139,6 +177,10 @@ public static class WebHostingExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("Portico API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         app.MapHealthApi();
@@ -150,7 +192,6 @@ public static class WebHostingExtensions
         app.MapDicomAssociationsApi();
         app.MapEchoApi();
         app.MapTransfersApi();
-        app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 }

@@ -15,8 +15,14 @@ public static class AuditRecords
 
     public static AuditEntry Create(ClaimsPrincipal user, HttpContext context, TimeProvider clock, string action, string target, string? details, string? reason = null)
     {
-        ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(context);
+        return Create(user, context.Connection.RemoteIpAddress?.ToString(), clock, action, target, details, reason);
+    }
+
+    /// <summary>For changes made in the web app's pages, where the caller's address comes from <see cref="CircuitActor"/>.</summary>
+    public static AuditEntry Create(ClaimsPrincipal user, string? remoteAddress, TimeProvider clock, string action, string target, string? details, string? reason = null)
+    {
+        ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(clock);
         return new AuditEntry
         {
@@ -27,7 +33,7 @@ public static class AuditRecords
             Target = target,
             Details = details,
             Reason = reason,
-            RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
+            RemoteAddress = remoteAddress,
         };
     }
 }

@@ -24,38 +24,14 @@ public static class AuthApi
 
     public sealed record Caller(string Name, string Kind, string[] Permissions);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> SignInAsync(
-        SignInRequest request,
-        SignInManager<PorticoUser> signIn,
-        UserManager<PorticoUser> users,
-        PorticoDbContext db,
-        TimeProvider clock,
-        HttpContext context)
-    {
-        PorticoUser? user = await users.FindByEmailAsync(request.Email);
-        if (user is null || user.Disabled)
+    private static async Task<Results<NoContent, ProblemHttpResult>> SignInAsync(SignInRequest request, PasswordSignIn signIn, HttpContext context) =>
+        await signIn.SignInAsync(request.Email, request.Password, context.Connection.RemoteIpAddress?.ToString()) switch
         {
-            return Refused();
-        }
-
-        SignInResult result = await signIn.PasswordSignInAsync(user, request.Password, isPersistent: false, lockoutOnFailure: true);
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = clock.GetUtcNow().UtcDateTime,
-            Actor = user.Email ?? user.Id.ToString(),
-            ActorKind = ActorKind.User,
-            Action = result.Succeeded ? "User.SignedIn" : result.IsLockedOut ? "User.LockedOut" : "User.SignInFailed",
-            Target = user.Email ?? user.Id.ToString(),
-            RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
-        });
-        await db.SaveChangesAsync();
-        if (result.IsLockedOut)
-        {
-            return TypedResults.Problem("Too many failed attempts: the account is locked for a while.", statusCode: StatusCodes.Status423Locked, title: "Account locked");
-        }
-
-        return result.Succeeded ? TypedResults.NoContent() : Refused();
-    }
+            SignInOutcome.SignedIn => TypedResults.NoContent(),
+            SignInOutcome.LockedOut => TypedResults.Problem(PasswordSignIn.LockedOutMessage, statusCode: StatusCodes.Status423Locked, title: "Account locked"),
+            SignInOutcome.RequiresTwoFactor => TypedResults.Problem("This account uses two-step verification: sign in on the sign-in page, or use an API key.", statusCode: StatusCodes.Status401Unauthorized, title: "Two-step verification required"),
+            _ => Refused(),
+        };
 
     private static async Task<NoContent> SignOutAsync(SignInManager<PorticoUser> signIn)
     {
@@ -70,5 +46,5 @@ public static class AuthApi
             [.. user.FindAll(PorticoClaims.Permission).Select(c => c.Value).Order(StringComparer.Ordinal)]));
 
     private static ProblemHttpResult Refused() =>
-        TypedResults.Problem("The e-mail or password is not right.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in refused");
+        TypedResults.Problem(PasswordSignIn.RefusedMessage, statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in refused");
 }

@@ -1,0 +1,83 @@
+using Microsoft.Playwright;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(Portico.Browser.Tests.BrowserSession))]
+
+namespace Portico.Browser.Tests;
+
+/// <summary>What every browser test needs: a page on the server, signing in, screenshots for the README.</summary>
+public abstract class BrowserTest<TServer>(TServer server, BrowserSession browser) : IClassFixture<TServer>, IAsyncLifetime
+    where TServer : PorticoServer
+{
+    private readonly List<IBrowserContext> _contexts = [];
+
+    protected TServer Server { get; } = server;
+
+    protected BrowserSession Browser { get; } = browser;
+
+    /// <summary>A new browser context (its own cookies) at 1280x800, with a page open.</summary>
+    protected async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    {
+        IBrowserContext context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        _contexts.Add(context);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in on the sign-in page and waits for the interactive app to be up.</summary>
+    protected async Task<IPage> SignInAsync(string email = PorticoServer.AdminEmail, string password = PorticoServer.AdminPassword, string path = "/")
+    {
+        IPage page = await NewPageAsync();
+        await page.GotoAsync(path);
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
+        await WaitForCircuitAsync(page);
+        return page;
+    }
+
+    /// <summary>Blazor's interactive circuit is connected (clicks now reach the server).</summary>
+    protected static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("[data-circuit=up]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>Saves a screenshot under docs/screenshots/ (shown in README.md).</summary>
+    protected static async Task ScreenshotAsync(IPage page, string name)
+    {
+        string directory = Path.Combine(Repository.Root(), "docs", "screenshots");
+        Directory.CreateDirectory(directory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = false });
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (IBrowserContext context in _contexts)
+        {
+            await context.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The checkout the tests run from.</summary>
+public static class Repository
+{
+    public static string Root()
+    {
+        string? directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "Portico.slnx")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("Portico.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
