@@ -35,7 +35,14 @@ public sealed class BrowserSession : IAsyncLifetime
     {
         if (Browser is not null)
         {
-            await Browser.DisposeAsync();
+            try
+            {
+                await Browser.DisposeAsync();
+            }
+            catch (PlaywrightException)
+            {
+                // The browser is gone already.
+            }
         }
 
         _playwright?.Dispose();

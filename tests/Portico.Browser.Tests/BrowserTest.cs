@@ -30,9 +30,12 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
     }
 
     /// <summary>Signs in on the sign-in page and waits for the interactive app to be up.</summary>
-    protected async Task<IPage> SignInAsync(string email = PorticoServer.AdminEmail, string password = PorticoServer.AdminPassword, string path = "/")
+    protected async Task<IPage> SignInAsync(string email = PorticoServer.AdminEmail, string password = PorticoServer.AdminPassword, string path = "/") =>
+        await SignInOnAsync(await NewPageAsync(), email, password, path);
+
+    /// <summary>Signs in on a page the test opened itself.</summary>
+    protected static async Task<IPage> SignInOnAsync(IPage page, string email = PorticoServer.AdminEmail, string password = PorticoServer.AdminPassword, string path = "/")
     {
-        IPage page = await NewPageAsync();
         await page.GotoAsync(path);
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
