@@ -173,6 +173,10 @@ public static class WebHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // A page address that does not exist shows the app's own "Not found" page; the API keeps problem details.
+        app.UseWhen(
+            c => !c.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(c.Request.Method),
+            b => b.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseUploadMethodOverride();
         app.UseRouting();
         app.UseAuthentication();
