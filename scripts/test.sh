@@ -13,6 +13,7 @@ command -v dcmdump >/dev/null 2>&1 || need_packages+=(dcmtk)
 command -v node >/dev/null 2>&1 || need_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_packages+=(npm)
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
+[ -x /usr/sbin/clamd ] || need_packages+=(clamav-daemon)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "scripts/test.sh: missing ${need_packages[*]}; run as root so they can be installed" >&2
@@ -47,6 +48,10 @@ dotnet ef migrations has-pending-model-changes --project src/Portico.Index.Postg
 echo "==> PostgreSQL on 127.0.0.1 for the index tests"
 PORTICO_TEST_POSTGRES="$(scripts/start-postgres.sh)"
 export PORTICO_TEST_POSTGRES
+
+echo "==> ClamAV daemon on 127.0.0.1 for the scanning tests (test signature database, no download)"
+PORTICO_TEST_CLAMAV="$(scripts/start-clamd.sh)"
+export PORTICO_TEST_CLAMAV
 
 echo "==> tests"
 dotnet test --solution Portico.slnx -c Release --no-build

@@ -1,0 +1,22 @@
+namespace Portico.Web.Features.Scanning;
+
+/// <summary>What a scan found.</summary>
+public enum ScanVerdict
+{
+    /// <summary>Nothing found.</summary>
+    Clean,
+
+    /// <summary>Malware found: <see cref="ScanResult.Signature"/> names it. The file must never be ingested.</summary>
+    Infected,
+
+    /// <summary>The scanner could not say (down, timed out, refused the stream): the file waits and is scanned again.</summary>
+    Unavailable,
+}
+
+/// <summary>The answer for one scanned stream.</summary>
+/// <param name="Signature">The signature name when infected.</param>
+/// <param name="Detail">Why the scanner could not say, when unavailable.</param>
+public sealed record ScanResult(ScanVerdict Verdict, string? Signature = null, string? Detail = null)
+{
+    public static ScanResult Clean { get; } = new(ScanVerdict.Clean);
+}
