@@ -35,7 +35,7 @@ public sealed partial class ClamAvScanner(IOptions<ScanningOptions> options, ILo
         {
             using Socket socket = await ConnectAsync(settings.ClamAv, timeout.Token).ConfigureAwait(false);
             await socket.SendAsync("zINSTREAM\0"u8.ToArray(), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-            for (;;)
+            for (; ; )
             {
                 int read = await content.ReadAsync(buffer.AsMemory(4, settings.ChunkBytes), timeout.Token).ConfigureAwait(false);
                 BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)read);
