@@ -5,6 +5,7 @@ using Portico.Index.Audit;
 using Portico.Index.Conversions;
 using Portico.Index.Dicom;
 using Portico.Index.Studies;
+using Portico.Index.UploadPortal;
 
 namespace Portico.Index;
 
@@ -40,6 +41,10 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<DicomAssociationLogEntry> DicomAssociationLog => Set<DicomAssociationLogEntry>();
 
+    public DbSet<UploadCode> UploadCodes => Set<UploadCode>();
+
+    public DbSet<UploadPortalSettings> UploadPortalSettings => Set<UploadPortalSettings>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         PrepareChanges();
@@ -71,6 +76,7 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
         configurationBuilder.Properties<DicomIdentityId>().HaveConversion<TypedIdConverter<DicomIdentityId>>();
         configurationBuilder.Properties<DicomClientCertificateId>().HaveConversion<TypedIdConverter<DicomClientCertificateId>>();
         configurationBuilder.Properties<DicomAssociationLogEntryId>().HaveConversion<TypedIdConverter<DicomAssociationLogEntryId>>();
+        configurationBuilder.Properties<UploadCodeId>().HaveConversion<TypedIdConverter<UploadCodeId>>();
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
 
         // Enums are stored by name: readable in SQL and safe against reordering.

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -9,11 +10,27 @@ namespace Portico.Web.Tests;
 /// <summary>Every endpoint refuses an anonymous caller (401) and a caller without its permission (403).</summary>
 public sealed class EndpointSecurityTests(PorticoFactory factory) : IClassFixture<PorticoFactory>
 {
-    // The DICOM CA certificate is public: devices need it to trust Portico's TLS port (docs/api.md).
-    private static readonly HashSet<string> Public = ["/health/live", "/health/ready", "/openapi/{documentName}.json", "/api/auth/sign-in", "/", "/api/dicom/ca.pem"];
+    // The DICOM CA certificate is public: devices need it to trust Portico's TLS port (docs/api.md). The portal's code
+    // check is how a patient without an account gets in (it has its own throttle). Signing out needs nobody.
+    private static readonly HashSet<string> Public = ["/health/live", "/health/ready", "/openapi/{documentName}.json", "/api/auth/sign-in", "/api/dicom/ca.pem", "/api/portal/session", "/account/sign-out"];
 
-    /// <summary>The API reference page and its assets are public documentation.</summary>
-    private static bool IsPublic(string pattern) => Public.Contains(pattern) || pattern.StartsWith("/api/reference", StringComparison.Ordinal);
+    /// <summary>Pages anyone may open: signing in and what leads to it, and "not found".</summary>
+    private static readonly HashSet<string> PublicPages = ["/account/sign-in", "/account/two-step", "/account/accept-invite", "/not-found"];
+
+    /// <summary>
+    /// The API reference page and its assets are public documentation; the web app's files (scripts, styles) and
+    /// Blazor's own endpoints carry no patient data (a page's circuit checks the user's permissions itself).
+    /// </summary>
+    private static bool IsPublic(RouteEndpoint endpoint, string pattern) =>
+        Public.Contains(pattern)
+        || pattern.StartsWith("/api/reference", StringComparison.Ordinal)
+        || pattern.StartsWith("/_blazor", StringComparison.Ordinal)
+        || pattern.StartsWith("/_framework", StringComparison.Ordinal)
+        || pattern == "/{**path:file}"
+        || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null
+        || IsPage(endpoint);
+
+    private static bool IsPage(RouteEndpoint endpoint) => endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
 
     public static TheoryData<string, string> Endpoints()
     {
@@ -34,7 +51,7 @@ public sealed class EndpointSecurityTests(PorticoFactory factory) : IClassFixtur
         foreach (RouteEndpoint endpoint in source.Endpoints.OfType<RouteEndpoint>())
         {
             string pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
-            if (IsPublic(pattern))
+            if (IsPublic(endpoint, pattern))
             {
                 continue;
             }
@@ -42,6 +59,24 @@ public sealed class EndpointSecurityTests(PorticoFactory factory) : IClassFixtur
             IReadOnlyList<IAuthorizeData> authorize = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
             Assert.True(authorize.Count > 0, $"{pattern} has no authorization requirement");
             Assert.Null(endpoint.Metadata.GetMetadata<IAllowAnonymous>());
+        }
+    }
+
+    [Fact]
+    public async Task Pages_EveryPageButSignIn_NeedsSignIn_AndAnonymousVisitorsAreSentToTheSignInPage()
+    {
+        EndpointDataSource source = factory.Services.GetRequiredService<EndpointDataSource>();
+        var pages = source.Endpoints.OfType<RouteEndpoint>().Where(IsPage).Select(e => (Endpoint: e, Pattern: "/" + e.RoutePattern.RawText!.TrimStart('/'))).ToList();
+        Assert.NotEmpty(pages);
+        using HttpClient client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        foreach ((RouteEndpoint endpoint, string pattern) in pages.Where(p => !PublicPages.Contains(p.Pattern)))
+        {
+            Assert.True(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0, $"page {pattern} has no authorization requirement");
+            string path = pattern.Replace("{StudyInstanceUid}", "1.2.3", StringComparison.OrdinalIgnoreCase).Replace("{Id:guid}", Guid.NewGuid().ToString(), StringComparison.OrdinalIgnoreCase);
+            path = System.Text.RegularExpressions.Regex.Replace(path, "{[^}]+}", "1");
+            HttpResponseMessage response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"GET {path}: {(int)response.StatusCode}");
+            Assert.StartsWith("/account/sign-in", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         }
     }
 
@@ -97,7 +132,7 @@ public sealed class EndpointSecurityTests(PorticoFactory factory) : IClassFixtur
         foreach (RouteEndpoint endpoint in source.Endpoints.OfType<RouteEndpoint>())
         {
             string pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
-            if (IsPublic(pattern))
+            if (IsPublic(endpoint, pattern))
             {
                 continue;
             }

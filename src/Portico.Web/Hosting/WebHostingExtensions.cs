@@ -15,6 +15,7 @@ using Portico.Web.Features.Instances;
 using Portico.Web.Features.Scanning;
 using Portico.Web.Features.Studies;
 using Portico.Web.Features.Transfers;
+using Portico.Web.Features.UploadPortal;
 using Portico.Web.Features.Uploads;
 using Portico.Web.Security;
 using Scalar.AspNetCore;
@@ -134,6 +135,7 @@ public static class WebHostingExtensions
         services.AddPorticoDicomIdentities();
         services.AddPorticoDicomNetwork();
         services.AddPorticoScanning();
+        services.AddPorticoUploadPortal();
         return services;
     }
 
@@ -198,6 +200,7 @@ public static class WebHostingExtensions
         app.MapDicomAssociationsApi();
         app.MapEchoApi();
         app.MapTransfersApi();
+        app.MapUploadPortalApi();
         return app;
     }
 }

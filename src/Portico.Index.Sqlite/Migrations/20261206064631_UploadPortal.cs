@@ -1,0 +1,82 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portico.Index.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class UploadPortal : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "UploadCodes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CodeHash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    IssuedTo = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    MaxSessions = table.Column<int>(type: "INTEGER", nullable: true),
+                    Uses = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RevokedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UploadCodes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "UploadPortalSettings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    InstitutionName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ManualUrl = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    PrivacyPolicy = table.Column<string>(type: "TEXT", maxLength: 32768, nullable: false),
+                    ConsentText = table.Column<string>(type: "TEXT", maxLength: 8192, nullable: false),
+                    MaxSessionBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    MaxStudiesPerSession = table.Column<int>(type: "INTEGER", nullable: false),
+                    DefaultCodeValidityDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxCodeValidityDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    AllowUnscannedUploads = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UploadPortalSettings", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UploadCodes_CodeHash",
+                table: "UploadCodes",
+                column: "CodeHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UploadCodes_CreatedAt",
+                table: "UploadCodes",
+                column: "CreatedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "UploadCodes");
+
+            migrationBuilder.DropTable(
+                name: "UploadPortalSettings");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Portico.Index.UploadPortal;
+
+public enum UploadCodeStatus
+{
+    Active,
+    Used,
+    Expired,
+    Revoked,
+}
