@@ -12,6 +12,8 @@ public sealed record SettingsLink(string Group, string Title, string Href, strin
     [
         new("Devices", "DICOM", "/settings/devices/dicom", Permissions.IntegrationsDicom),
         new("Integrations", "Agents", "/settings/integrations/agents", Permissions.UsersManage),
+        new("Upload Portal", "Portal settings", "/settings/upload-portal", Permissions.UploadPortalManage),
+        new("Upload Portal", "Upload codes", "/settings/upload-codes", Permissions.UploadPortalManage),
         new("People", "Users & Roles", "/settings/users", Permissions.UsersManage),
         new("People", "Security", "/settings/security", Permissions.UsersManage),
     ];

@@ -24,6 +24,36 @@ public sealed class UploadCodeService(PorticoDbContext db, TimeProvider clock)
     public async Task<UploadPortalSettings> SettingsAsync(CancellationToken cancellationToken) =>
         await db.UploadPortalSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new UploadPortalSettings();
 
+    /// <summary>Stores validated settings (<see cref="UploadPortalApi.Validate"/> first) and audits the change.</summary>
+    public async Task<UploadPortalSettings> SaveSettingsAsync(UploadPortalApi.SettingsDto request, ClaimsPrincipal user, string? remoteAddress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        UploadPortalSettings? row = await db.UploadPortalSettings.FirstOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            row = new UploadPortalSettings();
+            db.UploadPortalSettings.Add(row);
+        }
+
+        row.InstitutionName = request.InstitutionName.Trim();
+        row.Phone = request.Phone.Trim();
+        row.Email = request.Email.Trim();
+        row.ManualUrl = request.ManualUrl.Trim();
+        row.PrivacyPolicy = request.PrivacyPolicy;
+        row.ConsentText = request.ConsentText;
+        row.MaxSessionBytes = request.MaxSessionBytes;
+        row.MaxStudiesPerSession = request.MaxStudiesPerSession;
+        row.DefaultCodeValidityDays = request.DefaultCodeValidityDays;
+        row.MaxCodeValidityDays = request.MaxCodeValidityDays;
+        row.AllowUnscannedUploads = request.AllowUnscannedUploads;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        row.UpdatedBy = user.Actor();
+        db.AuditEntries.Add(AuditRecords.Create(user, remoteAddress, clock, "UploadPortal.SettingsChanged", "upload portal",
+            $"session limit {request.MaxSessionBytes} bytes; {request.MaxStudiesPerSession} studies; codes {request.DefaultCodeValidityDays}/{request.MaxCodeValidityDays} days; unscanned {(request.AllowUnscannedUploads ? "allowed" : "refused")}"));
+        await db.SaveChangesAsync(cancellationToken);
+        return row;
+    }
+
     /// <summary>Validates and creates a code; null with <paramref name="errors"/> when the request is not acceptable.</summary>
     public async Task<(Created? Created, Dictionary<string, string[]>? Errors)> CreateAsync(CreateRequest request, ClaimsPrincipal user, string? remoteAddress, CancellationToken cancellationToken)
     {

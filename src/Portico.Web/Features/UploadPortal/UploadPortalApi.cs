@@ -94,36 +94,14 @@ public static class UploadPortalApi
         TypedResults.Ok(ToDto(await service.SettingsAsync(cancellationToken)));
 
     private static async Task<Results<Ok<SettingsDto>, ValidationProblem>> PutSettingsAsync(
-        SettingsDto request, PorticoDbContext db, TimeProvider clock, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+        SettingsDto request, UploadCodeService service, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        UploadPortalSettings? row = await db.UploadPortalSettings.FirstOrDefaultAsync(cancellationToken);
-        if (row is null)
-        {
-            row = new UploadPortalSettings();
-            db.UploadPortalSettings.Add(row);
-        }
-
-        row.InstitutionName = request.InstitutionName.Trim();
-        row.Phone = request.Phone.Trim();
-        row.Email = request.Email.Trim();
-        row.ManualUrl = request.ManualUrl.Trim();
-        row.PrivacyPolicy = request.PrivacyPolicy;
-        row.ConsentText = request.ConsentText;
-        row.MaxSessionBytes = request.MaxSessionBytes;
-        row.MaxStudiesPerSession = request.MaxStudiesPerSession;
-        row.DefaultCodeValidityDays = request.DefaultCodeValidityDays;
-        row.MaxCodeValidityDays = request.MaxCodeValidityDays;
-        row.AllowUnscannedUploads = request.AllowUnscannedUploads;
-        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        row.UpdatedBy = user.Actor();
-        db.AuditEntries.Add(AuditRecords.Create(user, context, clock, "UploadPortal.SettingsChanged", "upload portal",
-            $"session limit {request.MaxSessionBytes} bytes; {request.MaxStudiesPerSession} studies; codes {request.DefaultCodeValidityDays}/{request.MaxCodeValidityDays} days; unscanned {(request.AllowUnscannedUploads ? "allowed" : "refused")}"));
-        await db.SaveChangesAsync(cancellationToken);
+        UploadPortalSettings row = await service.SaveSettingsAsync(request, user, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         return TypedResults.Ok(ToDto(row));
     }
 
@@ -163,6 +141,6 @@ public static class UploadPortalApi
         return errors;
     }
 
-    private static SettingsDto ToDto(UploadPortalSettings s) =>
+    internal static SettingsDto ToDto(UploadPortalSettings s) =>
         new(s.InstitutionName, s.Phone, s.Email, s.ManualUrl, s.PrivacyPolicy, s.ConsentText, s.MaxSessionBytes, s.MaxStudiesPerSession, s.DefaultCodeValidityDays, s.MaxCodeValidityDays, s.AllowUnscannedUploads);
 }
