@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Portico.Index;
 using Portico.Index.Access;
+using Portico.Web.Features.Audit;
 using Portico.Web.Features.Auth;
 using Portico.Web.Features.Dicom;
 using Portico.Web.Features.DicomNetwork;
@@ -192,6 +193,7 @@ public static class WebHostingExtensions
         app.MapDicomAssociationsApi();
         app.MapEchoApi();
         app.MapTransfersApi();
+        app.MapAuditApi();
         return app;
     }
 }
