@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -79,6 +80,8 @@ public sealed class DicomDevicesTests(PorticoServer server, BrowserSession brows
         (exit, output) = await Dcmtk.StoreAsync(Server.DicomPort, ae);
         Assert.True(exit != 0, output);
         Assert.Equal(0, await StoredFromAsync(ae));
+        await ReloadUntilAsync(page, "not allowed for this identity");
+        await Expect(log).ToContainTextAsync("not allowed for this identity");
 
         // C-STORE allowed: stored, and the usage shows the association.
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "C-STORE" }).CheckAsync();
@@ -99,6 +102,16 @@ public sealed class DicomDevicesTests(PorticoServer server, BrowserSession brows
     public async Task An_unknown_caller_is_listed_under_troubleshooting_and_an_identity_is_created_from_its_AE_title()
     {
         string ae = NewAETitle("CT");
+        using (HttpClient api = Server.Admin())
+        {
+            // Two registered devices for the screenshot, through the API (the same service as the page).
+            foreach ((string name, string prefix) in new[] { ("Room1_EPIQ7", "EPIQ"), ("ClinicA_Vivid95", "VIVID") })
+            {
+                HttpResponseMessage created = await api.PostAsJsonAsync("/api/dicom-identities", new { name, aeTitle = NewAETitle(prefix) }, TestContext.Current.CancellationToken);
+                Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            }
+        }
+
         (int exit, string output) = await Dcmtk.StoreAsync(Server.DicomPort, ae);
         Assert.True(exit != 0, output);
         IPage page = await SignInAsync(path: DevicesPath);
@@ -109,6 +122,7 @@ public sealed class DicomDevicesTests(PorticoServer server, BrowserSession brows
         await Expect(refused).ToContainTextAsync("127.0.0.1");
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Troubleshooting" })).ToContainTextAsync("AE title mismatch");
         await Expect(page.GetByText("Download CA certificate")).ToHaveAttributeAsync("href", "/api/dicom/ca.pem");
+        await page.SetViewportSizeAsync(1280, 1000);
         await ScreenshotAsync(page, "dicom-devices");
         await refused.GetByRole(AriaRole.Button, new() { Name = "Create identity from this AE title" }).ClickAsync();
 
