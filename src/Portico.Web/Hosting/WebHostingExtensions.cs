@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Portico.Index;
 using Portico.Index.Access;
+using Portico.Web.Features.Audit;
 using Portico.Web.Features.Auth;
 using Portico.Web.Features.Dicom;
 using Portico.Web.Features.DicomNetwork;
@@ -201,6 +202,7 @@ public static class WebHostingExtensions
         app.MapEchoApi();
         app.MapTransfersApi();
         app.MapUploadPortalApi();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portico.Index;
 using Portico.Index.Access;
-using Portico.Index.Dicom;
 
 namespace Portico.Web.Features.Dicom;
 
@@ -79,98 +78,13 @@ public static class DicomAssociationsApi
         PorticoDbContext db, CancellationToken cancellationToken,
         string? result = null, string? callingAeTitle = null, Guid? identityId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
     {
-        var errors = new Dictionary<string, string[]>();
-        string filter = (result ?? "all").ToLowerInvariant();
-        if (filter is not ("all" or "accepted" or "refused"))
-        {
-            errors["result"] = ["The result is accepted, refused or all."];
-        }
-
-        if (page < 1)
-        {
-            errors["page"] = ["The page starts at 1."];
-        }
-
-        if (pageSize is < 1 or > 500)
-        {
-            errors["pageSize"] = ["The page size is between 1 and 500."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        IQueryable<DicomAssociationLogEntry> query = db.DicomAssociationLog.AsNoTracking();
-        query = filter switch
-        {
-            "accepted" => query.Where(e => e.Accepted),
-            "refused" => query.Where(e => !e.Accepted),
-            _ => query,
-        };
-        if (!string.IsNullOrEmpty(callingAeTitle))
-        {
-            query = query.Where(e => e.CallingAETitle == callingAeTitle);
-        }
-
-        if (identityId is { } id)
-        {
-            var identity = new DicomIdentityId(id);
-            query = query.Where(e => e.IdentityId == identity);
-        }
-
-        if (from is { } start)
-        {
-            DateTime value = start.UtcDateTime;
-            query = query.Where(e => e.StartedAt >= value);
-        }
-
-        if (to is { } end)
-        {
-            DateTime value = end.UtcDateTime;
-            query = query.Where(e => e.StartedAt < value);
-        }
-
-        int total = await query.CountAsync(cancellationToken);
-        List<DicomAssociationLogEntry> rows = await query.OrderByDescending(e => e.StartedAt).ThenByDescending(e => e.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new AssociationPage(total, page, pageSize, [.. rows.Select(ToRow)]));
+        var filter = new AssociationFilter(result, callingAeTitle, identityId, from, to, page, pageSize);
+        return filter.Validate() is { } errors
+            ? TypedResults.ValidationProblem(errors)
+            : TypedResults.Ok(await DicomAssociationQueries.ListAsync(db, filter, cancellationToken));
     }
 
-    private static async Task<Results<Ok<RefusedCaller[]>, ValidationProblem>> TroubleshootingAsync(
-        PorticoDbContext db, TimeProvider clock, CancellationToken cancellationToken, DateTimeOffset? since = null)
-    {
-        DateTime from = (since ?? clock.GetUtcNow() - TroubleshootingWindow).UtcDateTime;
-        List<DicomAssociationLogEntry> refused = await db.DicomAssociationLog.AsNoTracking()
-            .Where(e => !e.Accepted && e.StartedAt >= from)
-            .OrderByDescending(e => e.StartedAt)
-            .Take(TroubleshootingScanLimit)
-            .ToListAsync(cancellationToken);
-        string[] callers = [.. refused.Where(e => e.CallingAETitle is not null).Select(e => e.CallingAETitle!).Distinct(StringComparer.Ordinal)];
-        var identities = await db.DicomIdentities.AsNoTracking().Where(i => callers.Contains(i.AETitle))
-            .Select(i => new { i.Id, i.Name, i.AETitle, i.Enabled })
-            .ToListAsync(cancellationToken);
-        var byAETitle = identities.ToDictionary(i => i.AETitle, StringComparer.Ordinal);
-
-        // Grouped here, not in SQL: "the last row of each group" is not portable, and the scan is bounded.
-        RefusedCaller[] groups = [.. refused
-            .GroupBy(e => e.CallingAETitle ?? "", StringComparer.Ordinal)
-            .Select(g =>
-            {
-                DicomAssociationLogEntry last = g.First();
-                var identity = last.CallingAETitle is { } ae && byAETitle.TryGetValue(ae, out var found) ? found : null;
-                return new RefusedCaller(
-                    last.CallingAETitle, g.Count(), Utc(g.Last().StartedAt), Utc(last.StartedAt), last.Detail, last.RejectReason, last.RemoteAddress,
-                    last.CalledAETitle, last.TlsMode, identity is not null, identity?.Id.Value, identity?.Name, identity?.Enabled);
-            })
-            .OrderByDescending(g => g.LastSeenAt)];
-        return TypedResults.Ok(groups);
-    }
-
-    private static AssociationRow ToRow(DicomAssociationLogEntry e) => new(
-        e.Id.Value, Utc(e.StartedAt), e.DurationMilliseconds, e.CallingAETitle, e.CalledAETitle, e.RemoteAddress, e.LocalPort, e.TlsMode, e.Outcome,
-        e.Accepted, e.RejectResult, e.RejectSource, e.RejectReason, e.Detail, e.IdentityId?.Value, e.EchoCount, e.StoreCount, e.StoreFailedCount,
-        e.FindCount, e.MoveCount, e.GetCount, e.BytesReceived, e.BytesSent);
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    private static async Task<Ok<RefusedCaller[]>> TroubleshootingAsync(
+        PorticoDbContext db, TimeProvider clock, CancellationToken cancellationToken, DateTimeOffset? since = null) =>
+        TypedResults.Ok(await DicomAssociationQueries.RefusedCallersAsync(db, since ?? clock.GetUtcNow() - TroubleshootingWindow, cancellationToken));
 }

@@ -12,7 +12,7 @@ public static class DicomServiceCollectionExtensions
     /// <summary>
     /// DICOM Identities: <see cref="DicomOptions"/> (validated at start), the <see cref="IdentityAssociationPolicy"/>
     /// (also as <see cref="IAssociationPolicy"/>), the <see cref="DicomAssociationLogWriter"/> (a hosted service) and the
-    /// <see cref="DicomCertificateAuthority"/>.
+    /// <see cref="DicomCertificateAuthority"/>, and the <see cref="DicomIdentityService"/> the API and the pages share.
     /// </summary>
     public static IServiceCollection AddPorticoDicomIdentities(this IServiceCollection services)
     {
@@ -23,6 +23,7 @@ public static class DicomServiceCollectionExtensions
         services.AddSingleton<DicomAssociationLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DicomAssociationLogWriter>());
         services.AddSingleton<DicomCertificateAuthority>();
+        services.AddScoped<DicomIdentityService>();
         return services;
     }
 }

@@ -14,6 +14,7 @@ public static class DicomNetworkServiceCollectionExtensions
             .Validate(o => o.MaxAttempts >= 1 && o.Concurrency >= 1 && o.RetryDelay >= TimeSpan.Zero && o.KeepFinished >= 0, "Portico:Transfers settings must be positive.")
             .ValidateOnStart();
         services.AddSingleton<DicomSender>();
+        services.AddSingleton<DicomConnectionTest>();
         services.AddSingleton<PorticoDimseServices>();
         services.AddSingleton<DicomListener>();
         services.AddHostedService(sp => sp.GetRequiredService<DicomListener>());

@@ -1,14 +1,5 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Portico.Dicom.Network;
-using Portico.Dicom.Network.Pdus;
-using Portico.Dicom.Network.Scu;
-using Portico.Dicom.Network.Services;
-using Portico.Index;
 using Portico.Index.Access;
-using Portico.Index.Dicom;
 
 namespace Portico.Web.Features.DicomNetwork;
 
@@ -25,33 +16,16 @@ public static class EchoApi
     /// <summary>The answer: success, or the reason in words (refused and why, unreachable, timed out).</summary>
     public sealed record EchoResult(bool Success, string? Status, double? RoundTripMilliseconds, string? Error);
 
-    private static async Task<Results<Ok<EchoResult>, NotFound, ValidationProblem>> EchoAsync(
-        Guid id, DicomSender sender, PorticoDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EchoResult>, NotFound, ValidationProblem>> EchoAsync(Guid id, DicomConnectionTest test, CancellationToken cancellationToken)
     {
-        DicomIdentityTarget? destination = await sender.FindDestinationAsync(id, cancellationToken);
-        if (destination is null)
+        DicomConnectionTest.Outcome outcome = await test.EchoAsync(id, cancellationToken);
+        if (!outcome.Found)
         {
-            if (!await db.DicomIdentities.AnyAsync(i => i.Id == new DicomIdentityId(id), cancellationToken))
-            {
-                return TypedResults.NotFound();
-            }
-
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["host"] = ["This DICOM Identity has no host and port to call: set them first."] });
+            return TypedResults.NotFound();
         }
 
-        long started = Stopwatch.GetTimestamp();
-        try
-        {
-            PresentationContextRequest[] contexts = [DicomClient.VerificationContext];
-            await using DicomClientAssociation association = await DicomClient.ConnectAsync(sender.ClientOptions(destination), contexts, cancellationToken);
-            DimseResult result = await association.EchoAsync(cancellationToken);
-            await association.ReleaseAsync(cancellationToken);
-            double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            return TypedResults.Ok(new EchoResult(result.Status == 0, result.Status.ToString("X4", System.Globalization.CultureInfo.InvariantCulture), ms, result.ErrorComment));
-        }
-        catch (Exception ex) when (ex is DicomAssociationRejectedException or DicomNetworkProtocolException or IOException or SocketException or TimeoutException or System.Security.Authentication.AuthenticationException)
-        {
-            return TypedResults.Ok(new EchoResult(false, null, null, ex.Message));
-        }
+        return outcome.HasTarget
+            ? TypedResults.Ok(outcome.Result)
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["host"] = [DicomConnectionTest.NoHostMessage] });
     }
 }
