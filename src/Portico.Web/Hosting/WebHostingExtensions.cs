@@ -15,6 +15,7 @@ using Portico.Web.Features.Instances;
 using Portico.Web.Features.Studies;
 using Portico.Web.Features.Transfers;
 using Portico.Web.Features.Uploads;
+using Portico.Web.Features.Users;
 using Portico.Web.Security;
 using Scalar.AspNetCore;
 
@@ -132,6 +133,7 @@ public static class WebHostingExtensions
         services.AddScoped<Bootstrapper>();
         services.AddPorticoDicomIdentities();
         services.AddPorticoDicomNetwork();
+        services.AddPorticoUsers();
         return services;
     }
 
@@ -192,6 +194,7 @@ public static class WebHostingExtensions
         app.MapDicomAssociationsApi();
         app.MapEchoApi();
         app.MapTransfersApi();
+        app.MapUsersApi();
         return app;
     }
 }
