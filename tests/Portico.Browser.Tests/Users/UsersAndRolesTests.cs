@@ -54,6 +54,37 @@ public sealed class UsersAndRolesTests(PorticoServer server, BrowserSession brow
     }
 
     [Fact]
+    public async Task An_invited_user_sets_their_password_with_the_link_once_and_signs_in()
+    {
+        IPage admin = await SignInAsync(path: "/settings/users");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        ILocator dialog = admin.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("E-mail").FillAsync("invited@test.local");
+        await dialog.GetByLabel("Technician").CheckAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        string link = await dialog.GetByLabel("Invitation link", new() { Exact = true }).InputValueAsync();
+        Assert.StartsWith(Server.BaseAddress + "account/accept-invite?email=invited%40test.local&token=", link, StringComparison.Ordinal);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "invited@test.local" })).ToContainTextAsync("Invited");
+
+        IPage invited = await NewPageAsync();
+        await invited.GotoAsync(link);
+        await invited.GetByLabel("New password").FillAsync(Password);
+        await invited.GetByLabel("Confirm password").FillAsync(Password);
+        await invited.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+        await Expect(invited.GetByRole(AriaRole.Status)).ToContainTextAsync("Your password is set.");
+
+        await invited.GotoAsync(link);
+        await invited.GetByLabel("New password").FillAsync("another long password");
+        await invited.GetByLabel("Confirm password").FillAsync("another long password");
+        await invited.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+        await Expect(invited.GetByRole(AriaRole.Alert)).ToContainTextAsync("This invitation link does not work any more");
+
+        IPage signedIn = await SignInAsync("invited@test.local", Password);
+        await Expect(signedIn.GetByLabel("Add studies")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_lock_the_account_even_for_the_right_password()
     {
         await Server.CreateUserAsync("locked@test.local", Password, "Viewer");
@@ -107,12 +138,12 @@ public sealed class UsersAndRolesTests(PorticoServer server, BrowserSession brow
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-step verification" }).ClickAsync();
         string key = (await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", "", StringComparison.Ordinal);
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code for the authenticator app" })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "account");
         await page.GetByLabel("Code from the app").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
 
         await Expect(page.GetByText("Two-step verification is on.")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Recovery codes" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(10);
-        await ScreenshotAsync(page, "account");
 
         IPage again = await NewPageAsync();
         await again.GotoAsync("/account/sign-in");
@@ -153,6 +184,7 @@ public sealed class UsersAndRolesTests(PorticoServer server, BrowserSession brow
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save role" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Role Auditor saved.");
         await Expect(admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "Auditor" }).GetByLabel("Auditor has Audit.View")).ToHaveCountAsync(1);
+        await admin.ScreenshotAsync(new() { Path = "/tmp/portico-roles.png" });
 
         IPage after = await SignInAsync("auditor@test.local", Password);
         await Expect(after.GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToBeVisibleAsync();
