@@ -35,6 +35,8 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<RolePermission> RolePermissions => Set<RolePermission>();
 
+    public DbSet<SecuritySettings> SecuritySettings => Set<SecuritySettings>();
+
     public DbSet<DicomIdentity> DicomIdentities => Set<DicomIdentity>();
 
     public DbSet<DicomClientCertificate> DicomClientCertificates => Set<DicomClientCertificate>();

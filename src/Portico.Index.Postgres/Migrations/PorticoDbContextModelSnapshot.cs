@@ -408,6 +408,26 @@ namespace Portico.Index.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Portico.Index.Access.SecuritySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("InactivityTimeoutMinutes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecuritySettings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            InactivityTimeoutMinutes = 30
+                        });
+                });
+
             modelBuilder.Entity("Portico.Index.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")

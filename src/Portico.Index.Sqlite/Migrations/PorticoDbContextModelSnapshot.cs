@@ -399,6 +399,26 @@ namespace Portico.Index.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Portico.Index.Access.SecuritySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InactivityTimeoutMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecuritySettings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            InactivityTimeoutMinutes = 30
+                        });
+                });
+
             modelBuilder.Entity("Portico.Index.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")

@@ -18,6 +18,7 @@ using Portico.Web.Features.Studies;
 using Portico.Web.Features.Transfers;
 using Portico.Web.Features.UploadPortal;
 using Portico.Web.Features.Uploads;
+using Portico.Web.Features.Users;
 using Portico.Web.Security;
 using Scalar.AspNetCore;
 
@@ -137,6 +138,7 @@ public static class WebHostingExtensions
         services.AddPorticoDicomNetwork();
         services.AddPorticoScanning();
         services.AddPorticoUploadPortal();
+        services.AddPorticoUsers();
         return services;
     }
 
@@ -203,6 +205,7 @@ public static class WebHostingExtensions
         app.MapTransfersApi();
         app.MapUploadPortalApi();
         app.MapAuditApi();
+        app.MapUsersApi();
         return app;
     }
 }

@@ -5,12 +5,15 @@ using Portico.Web.Security;
 
 namespace Portico.Web.Features.Auth;
 
-/// <summary>The sign-out form post of the web app (the layout's account menu and the inactivity timer).</summary>
+/// <summary>The sign-out form post of the web app (the layout's account menu and the inactivity timer), and the timer's keep-alive.</summary>
 public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/sign-out", SignOutAsync).ExcludeFromDescription().AllowAnonymous();
+        // The inactivity timer's keep-alive: while the user is active, a request now and then slides the session cookie
+        // (the page's own traffic goes over the circuit, which does not renew it).
+        app.MapGet("/account/keep-alive", () => Results.NoContent()).ExcludeFromDescription().RequireAuthorization();
         return app;
     }
 
