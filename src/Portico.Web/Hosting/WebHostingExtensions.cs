@@ -132,6 +132,7 @@ public static class WebHostingExtensions
         services.AddScoped<Bootstrapper>();
         services.AddPorticoDicomIdentities();
         services.AddPorticoDicomNetwork();
+        services.AddStudies();
         return services;
     }
 
