@@ -56,8 +56,14 @@ public static class DisplayFormats
         };
     }
 
+    /// <summary>A TM value as <c>14:25</c>, for tight columns.</summary>
+    public static string ShortTime(string? tm) => Time(tm) is { Length: > 5 } t ? t[..5] : Time(tm);
+
     /// <summary>A UTC instant in the viewer's terms: <c>yyyy-MM-dd HH:mm</c> UTC.</summary>
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+
+    /// <summary><c>yyyy-MM-dd HH:mm</c> (UTC), for tight columns.</summary>
+    public static string InstantShort(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Instant(DateTime utc) => Instant(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
 

@@ -20,7 +20,7 @@ public sealed partial class StudyListPage
     /// <summary>How often at most a busy stream of arrivals re-runs the query.</summary>
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
-    private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-GB");
+    private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     private static readonly string[] Modalities = ["CT", "MR", "US", "XA", "CR", "DX", "MG", "NM", "PT", "ECG", "ES", "IVUS", "OCT", "RF", "SR", "DOC", "OT"];
 
@@ -31,6 +31,8 @@ public sealed partial class StudyListPage
     private string[] _labels = [];
     private string[] _sources = [];
     private int _loads;
+    private bool _watching;
+    private bool _live;
 
     // The form's fields; applied to the URL on submit or change.
     private string? _text;
@@ -134,9 +136,11 @@ public sealed partial class StudyListPage
 
     protected override void OnAfterRender(bool firstRender)
     {
-        // Only the interactive render gets here (not prerendering): listen for arrivals while the page is open.
-        if (firstRender)
+        // Only the interactive render gets here (not prerendering): once the list is shown, listen for arrivals
+        // while the page is open.
+        if (!_watching && (_page is not null || _errors is not null))
         {
+            _watching = true;
             _ = WatchAsync(_disposed.Token);
         }
     }
@@ -146,6 +150,11 @@ public sealed partial class StudyListPage
         try
         {
             ChannelReader<StudyChanged> changes = Events.Subscribe(cancellationToken);
+            await InvokeAsync(() =>
+            {
+                _live = true;
+                StateHasChanged();
+            });
             while (await changes.WaitToReadAsync(cancellationToken))
             {
                 while (changes.TryRead(out _))

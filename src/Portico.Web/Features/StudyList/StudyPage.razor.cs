@@ -296,6 +296,8 @@ public sealed partial class StudyPage
 
     private string? Invalid(string field) => _identityErrors?.ContainsKey(field) == true ? "true" : null;
 
+    private static string Plural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
+
     private static string Or(string? value) => string.IsNullOrWhiteSpace(value) ? "—" : value;
 
     private static string TransferText(TransferState state) => state switch
