@@ -170,6 +170,56 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
     }
 
     [Fact]
+    public async Task Send_to_PACS_shows_the_job_progress_until_the_destination_has_every_instance()
+    {
+        string token = StudyUploads.Token();
+        string studyUid = await StudyUploads.UploadAsync(Server, "CT_small.dcm", $"Send{token}^Gus", "PID-S1");
+        // The destination is DCMTK's storescp on a free port, registered as a DICOM Identity with host and port.
+        int port = FreePort();
+        string received = Directory.CreateTempSubdirectory("portico-storescp-").FullName;
+        var start = new ProcessStartInfo("storescp", ["-aet", "DEST" + token, "-od", received, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["TCP_NODELAY"] = "1";
+        using Process storescp = Process.Start(start)!;
+        try
+        {
+            using (HttpClient admin = Server.Admin())
+            {
+                HttpResponseMessage created = await admin.PostAsJsonAsync(
+                    "/api/dicom-identities", new { name = "Archive " + token, aeTitle = "DEST" + token, host = "127.0.0.1", port }, Ct);
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
+
+            await SendFromTheStudyPageAsync(studyUid, $"DEST{token} at 127.0.0.1:{port}");
+            Assert.Single(Directory.GetFiles(received));
+        }
+        finally
+        {
+            storescp.Kill();
+            await storescp.WaitForExitAsync(Ct);
+            Directory.Delete(received, recursive: true);
+        }
+    }
+
+    private async Task SendFromTheStudyPageAsync(string studyUid, string destination)
+    {
+        IPage page = await SignInAsync(path: "/studies/" + studyUid);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send to PACS" }).ClickAsync();
+        ILocator dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Send to PACS" });
+        await Expect(dialog.GetByLabel("Destination")).ToContainTextAsync(destination);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Expect(dialog.Locator("[data-transfer-state=Completed]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(dialog).ToContainTextAsync("1 of 1 sent");
+        await Expect(dialog).ToContainTextAsync("Sent");
+        Assert.True(await Server.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "Study.Transfer" && a.Target == "study/" + studyUid, Ct)));
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task A_viewer_sees_the_list_but_no_add_menu_settings_or_changing_actions()
     {
         string token = StudyUploads.Token();
@@ -196,4 +246,11 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
     /// <summary>The interactive list is shown and listening for arrivals (rows now answer clicks).</summary>
     private static Task WaitForLiveListAsync(IPage page) =>
         page.Locator("section[data-live=on]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

@@ -101,8 +101,9 @@ public sealed partial class StudyListPage
         await using AsyncServiceScope scope = Scopes.CreateAsyncScope();
         PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         _labels = await StudyDetails.LabelNamesAsync(db, _disposed.Token);
-        _sources = [.. (await db.Studies.AsNoTracking().Where(s => s.SourceName != null).Select(s => s.SourceName!).Distinct().Take(500).ToListAsync(_disposed.Token))
-            .Order(StringComparer.OrdinalIgnoreCase)];
+        // Suggestions only (the filter takes any exact source name): the registered devices, a small table. Distinct
+        // source names of the studies themselves would scan every study on each visit.
+        _sources = [.. await db.DicomIdentities.AsNoTracking().OrderBy(i => i.Name).Select(i => i.Name).Take(500).ToListAsync(_disposed.Token)];
     }
 
     protected override async Task OnParametersSetAsync()
@@ -211,7 +212,7 @@ public sealed partial class StudyListPage
             Modality = _modality?.Trim().ToUpperInvariant(),
             Label = _label.Length > 0 ? _label : null,
             Status = _status.Length > 0 ? _status : null,
-            Source = _source.Length > 0 ? _source : null,
+            Source = string.IsNullOrWhiteSpace(_source) ? null : _source.Trim(),
             PageSize = StudyListFilter.PageSizes.Contains(_pageSize) ? _pageSize : StudyQuery.DefaultPageSize,
             Page = 1,
         };
