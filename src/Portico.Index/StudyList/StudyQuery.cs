@@ -13,6 +13,12 @@ public sealed record StudyQuery
 
     public const int MaxPageSize = 200;
 
+    /// <summary>
+    /// The Study List's search box: words of the patient's name (case-insensitive, anywhere in the name), or the start
+    /// of the Patient ID or the Accession Number (case-insensitive). Wildcards are matched literally.
+    /// </summary>
+    public string? Text { get; init; }
+
     /// <summary>Patient's name pattern, case-insensitive; <c>^</c> and spaces are equivalent (<see cref="PersonNameSearch"/>).</summary>
     public string? PatientName { get; init; }
 

@@ -139,6 +139,7 @@ public static class WebHostingExtensions
         services.AddPorticoScanning();
         services.AddPorticoUploadPortal();
         services.AddPorticoUsers();
+        services.AddStudies();
         return services;
     }
 

@@ -32,39 +32,35 @@ public static class StudiesApi
             .WithName("RemoveStudyLabel").WithSummary("Removes a label from the study (audited).");
         api.MapPut("/{studyUid}/status", SetStatusAsync).RequireAuthorization(Permissions.StudiesLabel)
             .WithName("SetStudyStatus").WithSummary("Sets the workflow status: New, InProgress or Finalized (audited).");
+        api.MapPut("/{studyUid}/patient", ChangePatientAsync).RequireAuthorization(Permissions.StudiesChangePatientIdentity)
+            .WithName("ChangeStudyPatient").WithSummary("Gives the study a new patient identity in the index, with a required reason (audited with the old and new values).");
+        api.MapDelete("/{studyUid}", DeleteAsync).RequireAuthorization(StudyPermissions.Delete)
+            .WithName("DeleteStudy").WithSummary("Deletes the study's index rows and the blobs no other instance uses (administrators: Users.Manage; audited).");
         return app;
     }
 
     public sealed record StudyPage(int Total, int Page, int PageSize, IReadOnlyList<StudyListRow> Items);
 
-    public sealed record SeriesRow(string SeriesInstanceUid, int? SeriesNumber, string Modality, string Description, string BodyPartExamined, int NumberOfInstances);
-
-    public sealed record StudyDetail(
-        string StudyInstanceUid,
-        string PatientName,
-        string PatientId,
-        string IssuerOfPatientId,
-        DateOnly? PatientBirthDate,
-        string PatientSex,
-        DateOnly? StudyDate,
-        string StudyTime,
-        string Description,
-        string AccessionNumber,
-        string ReferringPhysicianName,
-        string Modalities,
-        int NumberOfSeries,
-        int NumberOfInstances,
-        long SizeBytes,
-        string WorkflowStatus,
-        string[] Labels,
-        DateTimeOffset ReceivedAt,
-        DateTimeOffset LastReceivedAt,
-        SourceRow[] Sources,
-        SeriesRow[] Series);
-
-    public sealed record SourceRow(string Kind, string? Name, int Instances, DateTimeOffset FirstReceivedAt);
-
     public sealed record StatusRequest(string Status);
+
+    /// <summary>Body of <c>PUT /api/studies/{uid}/patient</c>. Sex is M, F, O or empty; the reason is required.</summary>
+    public sealed record PatientRequest(
+        string? FamilyName,
+        string? GivenName,
+        string? MiddleName,
+        string? Prefix,
+        string? Suffix,
+        string? PatientId,
+        DateOnly? BirthDate,
+        string? Sex,
+        string? Reason)
+    {
+        public PatientIdentityChange ToChange() =>
+            new(new PersonNameParts(FamilyName?.Trim() ?? "", GivenName?.Trim() ?? "", MiddleName?.Trim() ?? "", Prefix?.Trim() ?? "", Suffix?.Trim() ?? ""),
+                PatientId ?? "", BirthDate, Sex, Reason ?? "");
+
+        public override string ToString() => nameof(PatientRequest);
+    }
 
     private static async Task<Results<Ok<StudyPage>, ValidationProblem>> SearchAsync([AsParameters] StudySearchParameters parameters, PorticoDbContext db, CancellationToken cancellationToken)
     {
@@ -77,42 +73,11 @@ public static class StudiesApi
         return TypedResults.Ok(new StudyPage(result.Total, query!.Page, query.PageSize, result.Items));
     }
 
-    private static async Task<Results<Ok<StudyDetail>, NotFound>> GetAsync(string studyUid, PorticoDbContext db, CancellationToken cancellationToken)
-    {
-        Study? study = await db.Studies.AsNoTracking().Include(s => s.Patient).Include(s => s.Labels).ThenInclude(l => l.Label)
-            .FirstOrDefaultAsync(s => s.StudyInstanceUid == studyUid, cancellationToken);
-        if (study is null)
-        {
-            return TypedResults.NotFound();
-        }
+    private static async Task<Results<Ok<StudyDetail>, NotFound>> GetAsync(string studyUid, PorticoDbContext db, CancellationToken cancellationToken) =>
+        await StudyDetails.FindAsync(db, studyUid, cancellationToken) is { } study ? TypedResults.Ok(study) : TypedResults.NotFound();
 
-        SeriesRow[] series = await SeriesOf(db, study.Id, cancellationToken);
-        SourceRow[] sources = (await db.Instances.AsNoTracking()
-                .Where(i => i.Series.StudyId == study.Id)
-                .GroupBy(i => new { i.Source.Kind, i.Source.Name })
-                .Select(g => new { g.Key.Kind, g.Key.Name, Count = g.Count(), First = g.Min(i => i.ReceivedAt) })
-                .ToListAsync(cancellationToken))
-            .Select(g => new SourceRow(g.Kind.ToString(), g.Name, g.Count, new DateTimeOffset(g.First, TimeSpan.Zero)))
-            .ToArray();
-        Patient p = study.Patient;
-        return TypedResults.Ok(new StudyDetail(
-            study.StudyInstanceUid, p.PatientName, p.PatientId, p.IssuerOfPatientId, p.BirthDate, p.Sex,
-            study.StudyDate, study.StudyTime, study.Description, study.AccessionNumber, study.ReferringPhysicianName,
-            study.Modalities, study.NumberOfSeries, study.NumberOfInstances, study.SizeBytes, study.WorkflowStatus.ToString(),
-            [.. study.Labels.Select(l => l.Label.Name).Order(StringComparer.Ordinal)],
-            new DateTimeOffset(study.ReceivedAt, TimeSpan.Zero), new DateTimeOffset(study.LastReceivedAt, TimeSpan.Zero), sources, series));
-    }
-
-    private static async Task<Results<Ok<SeriesRow[]>, NotFound>> GetSeriesAsync(string studyUid, PorticoDbContext db, CancellationToken cancellationToken)
-    {
-        StudyId? id = await db.Studies.AsNoTracking().Where(s => s.StudyInstanceUid == studyUid).Select(s => (StudyId?)s.Id).FirstOrDefaultAsync(cancellationToken);
-        return id is null ? TypedResults.NotFound() : TypedResults.Ok(await SeriesOf(db, id.Value, cancellationToken));
-    }
-
-    private static Task<SeriesRow[]> SeriesOf(PorticoDbContext db, StudyId studyId, CancellationToken cancellationToken) =>
-        db.Series.AsNoTracking().Where(s => s.StudyId == studyId).OrderBy(s => s.SeriesNumber).ThenBy(s => s.SeriesInstanceUid)
-            .Select(s => new SeriesRow(s.SeriesInstanceUid, s.SeriesNumber, s.Modality, s.Description, s.BodyPartExamined, s.NumberOfInstances))
-            .ToArrayAsync(cancellationToken);
+    private static async Task<Results<Ok<SeriesRow[]>, NotFound>> GetSeriesAsync(string studyUid, PorticoDbContext db, CancellationToken cancellationToken) =>
+        await StudyDetails.SeriesAsync(db, studyUid, cancellationToken) is { } series ? TypedResults.Ok(series) : TypedResults.NotFound();
 
     private static async Task<Results<EmptyHttpResult, NotFound>> ArchiveAsync(string studyUid, PorticoDbContext db, IBlobStore blobs, HttpContext context, CancellationToken cancellationToken)
     {
@@ -141,74 +106,27 @@ public static class StudiesApi
         return TypedResults.Empty;
     }
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> AddLabelAsync(string studyUid, string label, PorticoDbContext db, ClaimsPrincipal user, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> AddLabelAsync(string studyUid, string label, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
+        Answer(await editor.AddLabelAsync(studyUid, label, Caller(user, context), cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> RemoveLabelAsync(string studyUid, string label, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
+        Answer(await editor.RemoveLabelAsync(studyUid, label, Caller(user, context), cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> SetStatusAsync(string studyUid, StatusRequest request, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
+        Answer(await editor.SetStatusAsync(studyUid, request.Status, Caller(user, context), cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangePatientAsync(string studyUid, PatientRequest request, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
+        Answer(await editor.ChangePatientAsync(studyUid, request.ToChange(), Caller(user, context), cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> DeleteAsync(string studyUid, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
+        Answer(await editor.DeleteAsync(studyUid, Caller(user, context), cancellationToken));
+
+    private static StudyCaller Caller(ClaimsPrincipal user, HttpContext context) => new(user, context.Connection.RemoteIpAddress?.ToString());
+
+    private static Results<NoContent, NotFound, ValidationProblem> Answer(StudyChangeResult result) => result.Outcome switch
     {
-        string name = label.Trim();
-        if (name.Length is 0 or > 64)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["label"] = ["A label has 1 to 64 characters."] });
-        }
-
-        Study? study = await db.Studies.Include(s => s.Labels).ThenInclude(l => l.Label).FirstOrDefaultAsync(s => s.StudyInstanceUid == studyUid, cancellationToken);
-        if (study is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (study.Labels.All(l => l.Label.Name != name))
-        {
-            Label entity = await db.Labels.FirstOrDefaultAsync(l => l.Name == name, cancellationToken) ?? db.Labels.Add(new Label { Name = name }).Entity;
-            study.Labels.Add(new StudyLabel { Study = study, Label = entity, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = user.Actor() });
-            db.AuditEntries.Add(Audit(user, context, clock, "Study.LabelAdded", studyUid, $"{{\"label\":{System.Text.Json.JsonSerializer.Serialize(name)}}}"));
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Results<NoContent, NotFound>> RemoveLabelAsync(string studyUid, string label, PorticoDbContext db, ClaimsPrincipal user, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        Study? study = await db.Studies.Include(s => s.Labels).ThenInclude(l => l.Label).FirstOrDefaultAsync(s => s.StudyInstanceUid == studyUid, cancellationToken);
-        if (study is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        StudyLabel? existing = study.Labels.FirstOrDefault(l => l.Label.Name == label.Trim());
-        if (existing is not null)
-        {
-            study.Labels.Remove(existing);
-            db.AuditEntries.Add(Audit(user, context, clock, "Study.LabelRemoved", studyUid, $"{{\"label\":{System.Text.Json.JsonSerializer.Serialize(existing.Label.Name)}}}"));
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> SetStatusAsync(string studyUid, StatusRequest request, PorticoDbContext db, ClaimsPrincipal user, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        if (!Enum.TryParse(request.Status, ignoreCase: true, out WorkflowStatus status) || !Enum.IsDefined(status))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["The status is New, InProgress or Finalized."] });
-        }
-
-        Study? study = await db.Studies.FirstOrDefaultAsync(s => s.StudyInstanceUid == studyUid, cancellationToken);
-        if (study is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (study.WorkflowStatus != status)
-        {
-            WorkflowStatus before = study.WorkflowStatus;
-            study.WorkflowStatus = status;
-            db.AuditEntries.Add(Audit(user, context, clock, "Study.StatusChanged", studyUid, $"{{\"from\":\"{before}\",\"to\":\"{status}\"}}"));
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return TypedResults.NoContent();
-    }
-
-    private static AuditEntry Audit(ClaimsPrincipal user, HttpContext context, TimeProvider clock, string action, string target, string details) =>
-        AuditRecords.Create(user, context, clock, action, target, details);
+        StudyChangeOutcome.Done => TypedResults.NoContent(),
+        StudyChangeOutcome.NotFound => TypedResults.NotFound(),
+        _ => TypedResults.ValidationProblem(result.Errors ?? new Dictionary<string, string[]>()),
+    };
 }

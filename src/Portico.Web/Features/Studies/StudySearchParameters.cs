@@ -5,12 +5,14 @@ using Portico.Index.StudyList;
 namespace Portico.Web.Features.Studies;
 
 /// <summary>
-/// Query string of <c>GET /api/studies</c>: <c>patientName</c> (wildcards * and ?), <c>patientId</c>, <c>birthDate</c>,
+/// Query string of <c>GET /api/studies</c>: <c>q</c> (the search box: words of the patient's name, or the start of the
+/// Patient ID or Accession Number), <c>patientName</c> (wildcards * and ?), <c>patientId</c>, <c>birthDate</c>,
 /// <c>studyDateFrom</c>, <c>studyDateTo</c> (YYYY-MM-DD or YYYYMMDD), <c>modality</c>, <c>accession</c>, <c>description</c>,
 /// <c>label</c>, <c>status</c>, <c>sourceKind</c>, <c>source</c>, <c>sort</c> (field, "-field" for descending; default
 /// newest first), <c>page</c> (from 1) and <c>pageSize</c> (1-200, default 50).
 /// </summary>
 public sealed record StudySearchParameters(
+    string? Q,
     string? PatientName,
     string? PatientId,
     string? BirthDate,
@@ -95,6 +97,7 @@ public sealed record StudySearchParameters(
 
         query = new StudyQuery
         {
+            Text = Q,
             PatientName = PatientName,
             PatientId = PatientId,
             BirthDate = birth,

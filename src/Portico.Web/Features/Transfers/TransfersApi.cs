@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Index;
 using Portico.Index.Access;
 using Portico.Index.Dicom;
-using Portico.Web.Features.DicomNetwork;
+using Portico.Web.Features.Studies;
 using Portico.Web.Security;
 
 namespace Portico.Web.Features.Transfers;
@@ -35,39 +35,20 @@ public static class TransfersApi
         SendRequest request,
         ClaimsPrincipal user,
         HttpContext context,
-        PorticoDbContext db,
-        DicomSender sender,
-        TransferQueue queue,
-        TimeProvider clock,
+        StudyTransfers transfers,
         CancellationToken cancellationToken)
     {
-        if (!await db.Studies.AnyAsync(s => s.StudyInstanceUid == studyUid, cancellationToken))
+        TransferStart start = await transfers.StartAsync(studyUid, request.IdentityId, new StudyCaller(user, context.Connection.RemoteIpAddress?.ToString()), cancellationToken);
+        if (!start.StudyFound)
         {
-            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Study not found", Status = 404, Detail = $"No study with Study Instance UID {studyUid}." });
+            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Study not found", Status = 404, Detail = start.Error });
         }
 
-        DicomIdentityTarget? destination = await sender.FindDestinationAsync(request.IdentityId, cancellationToken);
-        if (destination is null)
+        if (start.Job is not { } job)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["identityId"] = ["No DICOM Identity with this id has a host and port to send to."],
-            });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["identityId"] = [start.Error!] });
         }
 
-        // Disabling an identity stops Portico talking to it both ways (the echo test excepted, to try it before enabling).
-        if (!await db.DicomIdentities.AnyAsync(i => i.Id == new DicomIdentityId(request.IdentityId) && i.Enabled, cancellationToken))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["identityId"] = [$"DICOM Identity '{destination.Name}' is disabled: enable it to send to it."],
-            });
-        }
-
-        TransferJob job = queue.Enqueue(studyUid, destination, user.Actor());
-        db.AuditEntries.Add(AuditRecords.Create(user, context, clock, "Study.Transfer", "study/" + studyUid,
-            JsonSerializer.Serialize(new { job = job.Id, destination = destination.ToString(), identityId = destination.IdentityId })));
-        await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/api/transfers/{job.Id}", job.Snapshot(withInstances: false));
     }
 
