@@ -145,7 +145,10 @@ public static class WebHostingExtensions
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase))
+        // Script calls (the API, the inactivity timer's keep-alive) get the status; a page gets the sign-in page.
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments("/account/keep-alive", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = status;
         }
