@@ -4,6 +4,7 @@ using Portico.Index.Access;
 using Portico.Index.Audit;
 using Portico.Index.Conversions;
 using Portico.Index.Dicom;
+using Portico.Index.StressTests;
 using Portico.Index.Studies;
 
 namespace Portico.Index;
@@ -40,6 +41,8 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<DicomAssociationLogEntry> DicomAssociationLog => Set<DicomAssociationLogEntry>();
 
+    public DbSet<StressTestAttachment> StressTestAttachments => Set<StressTestAttachment>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         PrepareChanges();
@@ -71,6 +74,7 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
         configurationBuilder.Properties<DicomIdentityId>().HaveConversion<TypedIdConverter<DicomIdentityId>>();
         configurationBuilder.Properties<DicomClientCertificateId>().HaveConversion<TypedIdConverter<DicomClientCertificateId>>();
         configurationBuilder.Properties<DicomAssociationLogEntryId>().HaveConversion<TypedIdConverter<DicomAssociationLogEntryId>>();
+        configurationBuilder.Properties<StressTestAttachmentId>().HaveConversion<TypedIdConverter<StressTestAttachmentId>>();
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
 
         // Enums are stored by name: readable in SQL and safe against reordering.

@@ -12,6 +12,7 @@ using Portico.Web.Features.Dicom;
 using Portico.Web.Features.DicomNetwork;
 using Portico.Web.Features.Health;
 using Portico.Web.Features.Instances;
+using Portico.Web.Features.StressTests;
 using Portico.Web.Features.Studies;
 using Portico.Web.Features.Transfers;
 using Portico.Web.Features.Uploads;
@@ -132,6 +133,7 @@ public static class WebHostingExtensions
         services.AddScoped<Bootstrapper>();
         services.AddPorticoDicomIdentities();
         services.AddPorticoDicomNetwork();
+        services.AddStressTests();
         return services;
     }
 
@@ -192,6 +194,7 @@ public static class WebHostingExtensions
         app.MapDicomAssociationsApi();
         app.MapEchoApi();
         app.MapTransfersApi();
+        app.MapStressTestsApi();
         return app;
     }
 }

@@ -10,6 +10,9 @@ public enum StressTestRefusal
     NotPdf,
     TooLarge,
     Missing,
+    StudyNotFound,
+    StudyHasStressTest,
+    NotStored,
 }
 
 /// <summary>A parsed test, or a refusal with a message a person understands (never patient data).</summary>
