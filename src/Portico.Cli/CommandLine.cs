@@ -12,6 +12,8 @@ internal static class CommandLine
           dump FILE|DIR... [-r] [--json]          print DICOM data sets (or their DICOM JSON)
           echo [options] HOST PORT                verify a DICOM connection (C-ECHO)
           send [options] HOST PORT PATH...        send files, folders and ZIP archives (C-STORE)
+          agent --folder DIR --server URL --api-key KEY [--interval 30s]
+                                                  watch a folder for stress tests (XML + PDF) and send them
 
         `portico <command> --help` lists a command's options.
         """;
@@ -36,6 +38,7 @@ internal static class CommandLine
             "dump" => await DumpCommand.RunAsync(args.AsSpan(1).ToArray(), Console.Out, Console.Error, cancel.Token).ConfigureAwait(false),
             "echo" => await EchoCommand.RunAsync(args.AsSpan(1).ToArray(), Console.Out, Console.Error, cancel.Token).ConfigureAwait(false),
             "send" => await SendCommand.RunAsync(args.AsSpan(1).ToArray(), Console.Out, Console.Error, cancel.Token).ConfigureAwait(false),
+            "agent" => await AgentCommand.RunAsync(args.AsSpan(1).ToArray(), Console.Out, Console.Error, cancel.Token).ConfigureAwait(false),
             _ => Unknown(args[0]),
         };
     }

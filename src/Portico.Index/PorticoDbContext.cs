@@ -4,6 +4,7 @@ using Portico.Index.Access;
 using Portico.Index.Audit;
 using Portico.Index.Conversions;
 using Portico.Index.Dicom;
+using Portico.Index.StressTests;
 using Portico.Index.Studies;
 using Portico.Index.UploadPortal;
 
@@ -47,6 +48,8 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<UploadPortalSettings> UploadPortalSettings => Set<UploadPortalSettings>();
 
+    public DbSet<StressTestAttachment> StressTestAttachments => Set<StressTestAttachment>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         PrepareChanges();
@@ -79,6 +82,7 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
         configurationBuilder.Properties<DicomClientCertificateId>().HaveConversion<TypedIdConverter<DicomClientCertificateId>>();
         configurationBuilder.Properties<DicomAssociationLogEntryId>().HaveConversion<TypedIdConverter<DicomAssociationLogEntryId>>();
         configurationBuilder.Properties<UploadCodeId>().HaveConversion<TypedIdConverter<UploadCodeId>>();
+        configurationBuilder.Properties<StressTestAttachmentId>().HaveConversion<TypedIdConverter<StressTestAttachmentId>>();
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
 
         // Enums are stored by name: readable in SQL and safe against reordering.

@@ -71,6 +71,7 @@ public sealed partial class IndexMaintenance(
             progress,
             cancellationToken).ConfigureAwait(false);
 
+        await AddAttachmentKeysAsync(referenced, cancellationToken).ConfigureAwait(false);
         int blobCount = 0;
         await foreach (BlobInfo blob in blobs.EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -156,6 +157,7 @@ public sealed partial class IndexMaintenance(
             sizesCorrected = sizeFixes.Count;
         }
 
+        await AddAttachmentKeysAsync(referenced, cancellationToken).ConfigureAwait(false);
         UnreferencedBlobsResult indexed = await IndexUnreferencedBlobsAsync(referenced, verifyHashes: true, progress, cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new IndexMaintenanceProgress("Recomputing totals", 0, null));
@@ -272,7 +274,20 @@ public sealed partial class IndexMaintenance(
         PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         List<string> found = await db.Instances.AsNoTracking().Where(i => keys.Contains(i.BlobKey)).Select(i => i.BlobKey)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
+        found.AddRange(await db.StressTestAttachments.AsNoTracking().Where(a => keys.Contains(a.XmlBlobKey)).Select(a => a.XmlBlobKey)
+            .ToListAsync(cancellationToken).ConfigureAwait(false));
         return found.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Non-DICOM blobs rows point to (stress-test XML files): referenced, so never indexed nor set aside.</summary>
+    private async Task AddAttachmentKeysAsync(HashSet<string> referenced, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        await foreach (string key in db.StressTestAttachments.AsNoTracking().Select(a => a.XmlBlobKey).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            referenced.Add(key);
+        }
     }
 
     private async Task IndexChunkAsync(List<BlobInfo> chunk, bool verifyHashes, BlobTally tally, CancellationToken cancellationToken)

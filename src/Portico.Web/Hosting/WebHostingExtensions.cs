@@ -14,6 +14,7 @@ using Portico.Web.Features.DicomNetwork;
 using Portico.Web.Features.Health;
 using Portico.Web.Features.Instances;
 using Portico.Web.Features.Scanning;
+using Portico.Web.Features.StressTests;
 using Portico.Web.Features.Studies;
 using Portico.Web.Features.Transfers;
 using Portico.Web.Features.UploadPortal;
@@ -140,6 +141,7 @@ public static class WebHostingExtensions
         services.AddPorticoUploadPortal();
         services.AddPorticoUsers();
         services.AddStudies();
+        services.AddStressTests();
         return services;
     }
 
@@ -210,6 +212,7 @@ public static class WebHostingExtensions
         app.MapUploadPortalApi();
         app.MapAuditApi();
         app.MapUsersApi();
+        app.MapStressTestsApi();
         return app;
     }
 }

@@ -12,8 +12,8 @@ using Portico.Index;
 namespace Portico.Index.Sqlite.Migrations
 {
     [DbContext(typeof(PorticoDbContext))]
-    [Migration("20261206064631_UploadPortal")]
-    partial class UploadPortal
+    [Migration("20261206074159_WebAppStressTestsUploadPortal")]
+    partial class WebAppStressTestsUploadPortal
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -402,6 +402,26 @@ namespace Portico.Index.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Portico.Index.Access.SecuritySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InactivityTimeoutMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecuritySettings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            InactivityTimeoutMinutes = 30
+                        });
+                });
+
             modelBuilder.Entity("Portico.Index.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -649,6 +669,74 @@ namespace Portico.Index.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("DicomIdentities", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.StressTests.StressTestAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MatchedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PdfSopInstanceUid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StudyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SummaryJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TestStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Vendor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("XmlBlobKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("XmlFileName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("XmlSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("XmlSizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StudyId");
+
+                    b.HasIndex("XmlBlobKey");
+
+                    b.HasIndex("XmlSha256")
+                        .IsUnique();
+
+                    b.ToTable("StressTestAttachments", (string)null);
                 });
 
             modelBuilder.Entity("Portico.Index.Studies.Instance", b =>
@@ -1161,6 +1249,17 @@ namespace Portico.Index.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Identity");
+                });
+
+            modelBuilder.Entity("Portico.Index.StressTests.StressTestAttachment", b =>
+                {
+                    b.HasOne("Portico.Index.Studies.Study", "Study")
+                        .WithMany()
+                        .HasForeignKey("StudyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Study");
                 });
 
             modelBuilder.Entity("Portico.Index.Studies.Instance", b =>
