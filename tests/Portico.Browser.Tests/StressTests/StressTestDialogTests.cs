@@ -43,6 +43,15 @@ public sealed class StressTestDialogTests(PorticoServer server, BrowserSession b
         IAPIResponse report = await page.Context.APIRequest.GetAsync($"/api/studies/{studyUid}/stress-test/pdf");
         Assert.Equal(200, report.Status);
         Assert.Equal(await File.ReadAllBytesAsync(Sample("stress_report_TEST-000101.pdf"), TestContext.Current.CancellationToken), await report.BodyAsync());
+
+        // The link opens the study page, where the Stress test section shows the summary, the report and the XML.
+        await link.ClickAsync();
+        ILocator section = page.Locator("[data-stress-test]");
+        await Expect(section.GetByRole(AriaRole.Heading, new() { Name = "Stress test" })).ToBeVisibleAsync();
+        await Expect(section).ToContainTextAsync("BRUCE", new() { IgnoreCase = true });
+        await Expect(section.Locator("iframe, object")).ToHaveCountAsync(1);
+        await Expect(section.GetByRole(AriaRole.Link, new() { Name = "XML", Exact = false })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "study-stress-test");
     }
 
     [Fact]
