@@ -111,8 +111,19 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
         await WaitForLiveListAsync(page);
 
         // The whole row opens the study.
-        await page.Locator($"tr[data-study-uid='{studyUid}'] td").Nth(6).ClickAsync();
-        await page.WaitForURLAsync($"**/studies/{studyUid}");
+        // A click that lands while the live list re-renders can be dropped by Blazor (its handler was replaced): a
+        // person clicks again, and so does the test, once (known, see the closing note of 2026-12-06).
+        ILocator cell = page.Locator($"tr[data-study-uid='{studyUid}'] td").Nth(6);
+        await cell.ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync($"**/studies/{studyUid}", new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            await cell.ClickAsync();
+            await page.WaitForURLAsync($"**/studies/{studyUid}");
+        }
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Page{token}, Eva", Level = 1 })).ToBeVisibleAsync();
         ILocator patient = page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Patient", Exact = true }) });
         await Expect(patient).ToContainTextAsync("PID-P1");

@@ -164,8 +164,13 @@ public sealed partial class StudyListPage
 
                 await InvokeAsync(async () =>
                 {
+                    ResultPage? before = _page;
                     await LoadAsync();
-                    StateHasChanged();
+                    // Re-render only when the rows changed: arrivals elsewhere must not redraw the rows under a click.
+                    if (before is null || _page is null || before.Total != _page.Total || !SameRows(before.Items, _page.Items))
+                    {
+                        StateHasChanged();
+                    }
                 });
                 // Arrivals during the pause are read together at the next turn: one query for a whole burst.
                 await Task.Delay(RefreshInterval, Clock, cancellationToken);
@@ -178,6 +183,9 @@ public sealed partial class StudyListPage
         {
         }
     }
+
+    private static bool SameRows(IReadOnlyList<StudyListRow> a, IReadOnlyList<StudyListRow> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First with { Labels = [] } == p.Second with { Labels = [] } && p.First.Labels.SequenceEqual(p.Second.Labels));
 
     private async Task LoadAsync()
     {
