@@ -147,10 +147,9 @@ public static class WebHostingExtensions
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        // Script calls (the API, the inactivity timer's keep-alive) get the status; a page gets the sign-in page.
+        // Script calls (the API, the inactivity timer's keep-alive under /api/auth) get the status; a page gets the sign-in page.
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
-            || context.Request.Path.StartsWithSegments("/account/keep-alive", StringComparison.OrdinalIgnoreCase))
+            || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = status;
         }

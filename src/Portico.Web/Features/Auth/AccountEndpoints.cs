@@ -13,7 +13,7 @@ public static class AccountEndpoints
         app.MapPost("/account/sign-out", SignOutAsync).ExcludeFromDescription().AllowAnonymous();
         // The inactivity timer's keep-alive: while the user is active, a request now and then slides the session cookie
         // (the page's own traffic goes over the circuit, which does not renew it).
-        app.MapGet("/account/keep-alive", () => Results.NoContent()).ExcludeFromDescription().RequireAuthorization();
+        app.MapGet("/api/auth/keep-alive", () => Results.NoContent()).ExcludeFromDescription().RequireAuthorization();
         return app;
     }
 

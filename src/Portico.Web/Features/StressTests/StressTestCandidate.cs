@@ -28,4 +28,25 @@ public sealed record StressTestCandidate
 
     /// <summary>Hours between the test start and the study's date and time (absolute).</summary>
     public double? HoursApart { get; init; }
+
+    /// <summary>A candidate from a study's attributes and its patient as the index has them.</summary>
+    public static StressTestCandidate Of(string studyInstanceUid, DateOnly? studyDate, string studyTime, string description, string modalities, DicomPatient patient, IdentityMatch identity, double? hoursApart, string evidence = "")
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        return new StressTestCandidate
+        {
+            StudyInstanceUid = studyInstanceUid,
+            StudyDate = studyDate,
+            StudyTime = studyTime,
+            Description = description,
+            Modalities = modalities,
+            PatientName = patient.PatientName,
+            PatientId = patient.PatientId,
+            PatientBirthDate = patient.BirthDate,
+            PatientSex = patient.Sex,
+            Identity = identity,
+            Evidence = evidence,
+            HoursApart = hoursApart,
+        };
+    }
 }

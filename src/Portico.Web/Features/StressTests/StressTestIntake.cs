@@ -181,22 +181,7 @@ public sealed partial class StressTestIntake(
             }
 
             return ConflictResult(
-            [
-                new StressTestCandidate
-                {
-                    StudyInstanceUid = studyUid,
-                    StudyDate = study.StudyDate,
-                    StudyTime = study.StudyTime,
-                    Description = study.Description,
-                    Modalities = study.Modalities,
-                    PatientName = study.Patient.PatientName,
-                    PatientId = study.Patient.PatientId,
-                    PatientBirthDate = study.Patient.BirthDate,
-                    PatientSex = study.Patient.Sex,
-                    Identity = identity,
-                    HoursApart = hours,
-                },
-            ]);
+                [StressTestCandidate.Of(studyUid, study.StudyDate, study.StudyTime, study.Description, study.Modalities, study.Patient, identity, hours)]);
         }
 
         string matchedBy = identity == IdentityMatch.Conflict ? "Chosen, identity conflict confirmed" : "Chosen by a person";

@@ -70,21 +70,7 @@ public sealed class StressTestMatcher(PorticoDbContext db, IBlobStore blobs, IOp
                 continue;
             }
 
-            candidates.Add(new StressTestCandidate
-            {
-                StudyInstanceUid = s.StudyInstanceUid,
-                StudyDate = s.StudyDate,
-                StudyTime = s.StudyTime,
-                Description = s.Description,
-                Modalities = s.Modalities,
-                PatientName = s.Patient.PatientName,
-                PatientId = s.Patient.PatientId,
-                PatientBirthDate = s.Patient.BirthDate,
-                PatientSex = s.Patient.Sex,
-                Identity = identity,
-                Evidence = evidence,
-                HoursApart = hours,
-            });
+            candidates.Add(StressTestCandidate.Of(s.StudyInstanceUid, s.StudyDate, s.StudyTime, s.Description, s.Modalities, s.Patient, identity, hours, evidence));
         }
 
         return [.. candidates.OrderBy(c => c.HoursApart ?? double.MaxValue)];

@@ -9,7 +9,7 @@
 const activityEvents = ['keydown', 'mousedown', 'mousemove', 'wheel', 'touchstart', 'scroll', 'pointerdown'];
 const storageKey = 'portico.lastActivity';
 const checkEveryMs = 1000;
-const keepAliveUrl = '/account/keep-alive';
+const keepAliveUrl = '/api/auth/keep-alive';
 
 export function startInactivityTimer(document) {
   const window = document.defaultView;
