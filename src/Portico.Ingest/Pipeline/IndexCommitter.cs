@@ -318,6 +318,7 @@ public sealed partial class IndexCommitter(
             outcomes.Add(new IngestOutcome(IngestStatus.Stored, h.SopInstanceUid, h.StudyInstanceUid, null));
         }
 
+        await AddStudyLabelsAsync(db, pending, studies, cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
@@ -360,12 +361,46 @@ public sealed partial class IndexCommitter(
         Description = h.StudyDescription,
         AccessionNumber = h.AccessionNumber,
         ReferringPhysicianName = h.ReferringPhysicianName,
-        WorkflowStatus = WorkflowStatus.New,
+        WorkflowStatus = p.StudyStatus ?? WorkflowStatus.New,
         ReceivedAt = p.ReceivedAt.UtcDateTime,
         LastReceivedAt = p.ReceivedAt.UtcDateTime,
         SourceKind = p.Source.Kind,
         SourceName = p.Source.Name,
     };
+
+    /// <summary>Puts the labels source policies asked for on the batch's studies (creating a label the first time its name is used).</summary>
+    private static async Task AddStudyLabelsAsync(PorticoDbContext db, List<PendingInstance> pending, Dictionary<string, Study> studies, CancellationToken cancellationToken)
+    {
+        var wanted = pending.Where(p => p.StudyLabels.Count > 0 && studies.ContainsKey(p.Header.StudyInstanceUid))
+            .SelectMany(p => p.StudyLabels.Select(label => (Study: studies[p.Header.StudyInstanceUid], Label: label, p.Source)))
+            .DistinctBy(w => (w.Study.StudyInstanceUid, w.Label))
+            .ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        string[] names = [.. wanted.Select(w => w.Label).Distinct(StringComparer.Ordinal)];
+        Dictionary<string, Label> labels = await db.Labels.Where(l => names.Contains(l.Name)).ToDictionaryAsync(l => l.Name, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+        StudyId[] studyIds = [.. wanted.Select(w => w.Study.Id).Distinct()];
+        HashSet<(StudyId, LabelId)> present = [.. (await db.StudyLabels.Where(sl => studyIds.Contains(sl.StudyId)).Select(sl => new { sl.StudyId, sl.LabelId }).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .Select(sl => (sl.StudyId, sl.LabelId))];
+        DateTime now = DateTime.UtcNow;
+        foreach ((Study study, string name, IngestSource source) in wanted)
+        {
+            if (!labels.TryGetValue(name, out Label? label))
+            {
+                label = new Label { Name = name };
+                db.Labels.Add(label);
+                labels.Add(name, label);
+            }
+
+            if (present.Add((study.Id, label.Id)))
+            {
+                db.StudyLabels.Add(new StudyLabel { Study = study, Label = label, AddedAt = now, AddedBy = source.Name ?? source.Kind.ToString() });
+            }
+        }
+    }
 
     private static void AddModality(Study study, string modality)
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portico.Dicom;
+using Portico.Dicom.Dictionary;
 using Portico.Dicom.IO;
 using Portico.Index.Studies;
 using Portico.Storage;
@@ -152,20 +153,49 @@ public sealed partial class IngestPipeline(
                 return IngestOutcome.Rejected(invalid, NullIfEmpty(instance.SopInstanceUid), NullIfEmpty(instance.StudyInstanceUid));
             }
 
+            var replacements = new Dictionary<DicomTag, string>();
+            var labels = new List<string>();
+            WorkflowStatus? status = null;
             foreach (IIngestPolicy policy in _policies)
             {
-                if (await policy.EvaluateAsync(header, instance, source, cancellationToken).ConfigureAwait(false) is { } refused)
+                PolicyDecision decision = await policy.EvaluateAsync(header, instance, source, cancellationToken).ConfigureAwait(false);
+                if (decision.Refusal is { } refused)
                 {
                     LogRejected(logger, "policy", source.Kind.ToString());
                     return IngestOutcome.Rejected(refused, instance.SopInstanceUid, instance.StudyInstanceUid);
                 }
+
+                foreach ((DicomTag tag, string value) in decision.Replacements)
+                {
+                    replacements[tag] = value;
+                }
+
+                labels.AddRange(decision.StudyLabels.Except(labels, StringComparer.Ordinal));
+                status = decision.StudyStatus ?? status;
+            }
+
+            if (replacements.Count > 0)
+            {
+                // The stored file carries the policy's values: a copy is written (pixel data copied, not loaded) and the
+                // received file dropped; its hash is computed again as the copy is imported.
+                string rewritten = Path.Combine(blobs.TempDirectory, "rewrite-" + Guid.NewGuid().ToString("N"));
+                await using (var received = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None))
+                {
+                    await InstanceRewriter.RewriteAsync(received, rewritten, replacements, cancellationToken).ConfigureAwait(false);
+                }
+
+                File.Delete(path);
+                path = rewritten;
+                key = null;
+                InstanceRewriter.Apply(header.Dataset, replacements);
+                instance = InstanceHeader.From(header);
             }
 
             BlobInfo blob = key is { } known
                 ? await blobs.ImportFileAsync(path, known, cancellationToken).ConfigureAwait(false)
                 : await blobs.ImportFileAsync(path, cancellationToken).ConfigureAwait(false);
             moved = true;
-            var pending = new PendingInstance(instance, blob, source, DateTimeOffset.UtcNow);
+            var pending = new PendingInstance(instance, blob, source, DateTimeOffset.UtcNow) { StudyLabels = labels, StudyStatus = status };
             return waitForIndex
                 ? await committer.CommitAsync(pending, cancellationToken).ConfigureAwait(false)
                 : await committer.CommitInBackgroundAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -176,6 +206,30 @@ public sealed partial class IngestPipeline(
             {
                 File.Delete(path);
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes a copy of a stored instance with <paramref name="replacements"/> applied as a new durable blob (a merge or
+    /// an identity change). The old blob is left alone: the caller points the index at the new one and deletes the old
+    /// one once that commit is done, so a crash in between loses nothing.
+    /// </summary>
+    public async Task<BlobInfo> RewriteStoredAsync(BlobKey key, IReadOnlyDictionary<DicomTag, string> replacements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replacements);
+        string rewritten = Path.Combine(blobs.TempDirectory, "rewrite-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (Stream stored = blobs.OpenRead(key))
+            {
+                await InstanceRewriter.RewriteAsync(stored, rewritten, replacements, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await blobs.ImportFileAsync(rewritten, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(rewritten);
         }
     }
 
