@@ -30,7 +30,7 @@ internal sealed class PipelineHost : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
-    public static async Task<PipelineHost> StartAsync(string? directory = null, Dictionary<string, string?>? settings = null, bool startHostedServices = true)
+    public static async Task<PipelineHost> StartAsync(string? directory = null, Dictionary<string, string?>? settings = null, bool startHostedServices = true, Action<IServiceCollection>? configure = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "portico-ingest-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -45,6 +45,7 @@ internal sealed class PipelineHost : IAsyncDisposable
         services.AddPorticoStorage(configuration);
         services.AddPorticoIndex(configuration);
         services.AddPorticoIngest(configuration);
+        configure?.Invoke(services);
         ServiceProvider provider = services.BuildServiceProvider();
         await using (AsyncServiceScope scope = provider.CreateAsyncScope())
         {
