@@ -50,6 +50,8 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<StressTestAttachment> StressTestAttachments => Set<StressTestAttachment>();
 
+    public DbSet<AgentFailure> AgentFailures => Set<AgentFailure>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         PrepareChanges();
@@ -77,6 +79,7 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
         configurationBuilder.Properties<InstanceId>().HaveConversion<TypedIdConverter<InstanceId>>();
         configurationBuilder.Properties<LabelId>().HaveConversion<TypedIdConverter<LabelId>>();
         configurationBuilder.Properties<ApiKeyId>().HaveConversion<TypedIdConverter<ApiKeyId>>();
+        configurationBuilder.Properties<AgentFailureId>().HaveConversion<TypedIdConverter<AgentFailureId>>();
         configurationBuilder.Properties<AuditEntryId>().HaveConversion<TypedIdConverter<AuditEntryId>>();
         configurationBuilder.Properties<DicomIdentityId>().HaveConversion<TypedIdConverter<DicomIdentityId>>();
         configurationBuilder.Properties<DicomClientCertificateId>().HaveConversion<TypedIdConverter<DicomClientCertificateId>>();

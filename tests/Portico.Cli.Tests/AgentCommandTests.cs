@@ -37,7 +37,7 @@ public sealed class AgentCommandTests : IDisposable
 
     private string[] Moved(string where) =>
         Directory.Exists(Path.Combine(_dir, where))
-            ? [.. Directory.GetFiles(Path.Combine(_dir, where), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Path.Combine(_dir, where), f).Split(Path.DirectorySeparatorChar)[^1]).Order()]
+            ? [.. Directory.GetFiles(Path.Combine(_dir, where), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Path.Combine(_dir, where), f).Split(Path.DirectorySeparatorChar)[^1]).Where(name => name != WatchFolderAgent.ReportedMarker).Order()]
             : [];
 
     private string ErrorLog() => File.ReadAllText(Directory.GetFiles(Path.Combine(_dir, WatchFolderAgent.Failed), "error.log", SearchOption.AllDirectories).Single());
@@ -241,6 +241,68 @@ public sealed class AgentCommandTests : IDisposable
         Assert.Equal(["result.log", "test1.pdf", "test1.xml"], Moved(WatchFolderAgent.Processed));
     }
 
+    [Fact]
+    public async Task Failed_pair_is_reported_once_and_later_when_the_server_was_away()
+    {
+        Write("test1.pdf", "%PDF-1.4", TimeSpan.FromMinutes(3));
+        _server.FailureApiUnreachable = true;
+        WatchFolderAgent agent = Agent();
+
+        await agent.ScanAsync(Ct);
+        Assert.Empty(_server.FailureCalls);
+        string dir = Directory.GetDirectories(Path.Combine(_dir, WatchFolderAgent.Failed)).Single();
+        Assert.False(File.Exists(Path.Combine(dir, WatchFolderAgent.ReportedMarker)));
+
+        _server.FailureApiUnreachable = false;
+        await agent.ScanAsync(Ct);
+        await agent.ScanAsync(Ct);
+
+        (string method, string path, string body) = Assert.Single(_server.FailureCalls, c => c.Method == "POST");
+        Assert.Equal("/api/agent-failures", path);
+        Assert.Contains($"\"folder\":\"failed/{Path.GetFileName(dir)}\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"files\":[\"test1.pdf\"]", body, StringComparison.Ordinal);
+        Assert.Contains("Missing XML", body, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir, WatchFolderAgent.ReportedMarker)));
+    }
+
+    [Fact]
+    public async Task A_retry_asked_in_the_web_app_sends_the_pair_again_and_resolves_it()
+    {
+        Write("test1.xml", "<CardiologyXML/>", TimeSpan.FromSeconds(10));
+        Write("test1.pdf", "%PDF-1.4", TimeSpan.FromSeconds(10));
+        _server.Answer = _ => Json(HttpStatusCode.UnprocessableEntity, """{"title":"Not a stress test","detail":"The XML is malformed."}""");
+        WatchFolderAgent agent = Agent();
+        await agent.ScanAsync(Ct);
+        string failed = Path.GetFileName(Directory.GetDirectories(Path.Combine(_dir, WatchFolderAgent.Failed)).Single());
+
+        _server.RetriesJson = $$"""[{"id":"7d3c0f5e-0000-7000-8000-000000000001","folder":"failed/{{failed}}","files":"test1.pdf, test1.xml"}]""";
+        _server.Answer = _ => Json(HttpStatusCode.Created, """{"outcome":"Created","studyInstanceUid":"1.2.3"}""");
+        int sent = await agent.ScanAsync(Ct);
+
+        Assert.Equal(1, sent);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Contains(_server.FailureCalls, c => c is ("POST", "/api/agent-failures/7d3c0f5e-0000-7000-8000-000000000001/resolved", _));
+        Assert.False(Directory.Exists(Path.Combine(_dir, WatchFolderAgent.Failed, failed)));
+        Assert.Equal(["result.log", "test1.pdf", "test1.xml"], Moved(WatchFolderAgent.Processed));
+        Assert.Contains("moved back into the watch folder", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("failed/../../etc")]
+    [InlineData("processed/20261206T100000Z")]
+    [InlineData("failed/..")]
+    public async Task A_retry_for_a_folder_outside_failed_touches_nothing(string folder)
+    {
+        Write("keep.xml", "<CardiologyXML/>", TimeSpan.Zero);
+        _server.RetriesJson = $$"""[{"id":"7d3c0f5e-0000-7000-8000-000000000002","folder":"{{folder}}","files":"x"}]""";
+
+        await Agent().ScanAsync(Ct);
+
+        Assert.True(File.Exists(Path.Combine(_dir, "keep.xml")));
+        Assert.Contains("nothing to send again", _log.ToString(), StringComparison.Ordinal);
+        Assert.Contains(_server.FailureCalls, c => c.Path.EndsWith("/resolved", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("30s", 30)]
     [InlineData("2m", 120)]
@@ -256,19 +318,50 @@ public sealed class AgentCommandTests : IDisposable
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    /// <summary>Answers like the server would; records what the agent sent.</summary>
+    /// <summary>Answers like the server would; records what the agent sent (stress tests and agent-failure calls apart).</summary>
     private sealed class FakeServer : HttpMessageHandler
     {
         public Func<HttpRequestMessage, HttpResponseMessage> Answer { get; set; } = _ => new HttpResponseMessage(HttpStatusCode.OK);
 
+        /// <summary>The <c>POST /api/stress-tests</c> requests.</summary>
         public List<HttpRequestMessage> Requests { get; } = [];
 
         public List<string> Bodies { get; } = [];
 
+        /// <summary>Calls to <c>/api/agent-failures</c>: method, path and body.</summary>
+        public List<(string Method, string Path, string Body)> FailureCalls { get; } = [];
+
+        /// <summary>What <c>GET /api/agent-failures/retries</c> answers (once; then an empty list).</summary>
+        public string RetriesJson { get; set; } = "[]";
+
+        public bool FailureApiUnreachable { get; set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            string body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+            string path = request.RequestUri!.AbsolutePath;
+            if (path.StartsWith("/api/agent-failures", StringComparison.Ordinal))
+            {
+                if (FailureApiUnreachable)
+                {
+                    throw new HttpRequestException("Connection refused (127.0.0.1:9)");
+                }
+
+                FailureCalls.Add((request.Method.Method, path, body));
+                if (path == "/api/agent-failures/retries")
+                {
+                    string retries = RetriesJson;
+                    RetriesJson = "[]";
+                    return Json(HttpStatusCode.OK, retries);
+                }
+
+                return path == "/api/agent-failures"
+                    ? Json(HttpStatusCode.Created, $$"""{"id":"{{Guid.NewGuid()}}"}""")
+                    : new HttpResponseMessage(HttpStatusCode.NoContent);
+            }
+
             Requests.Add(request);
-            Bodies.Add(request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken));
+            Bodies.Add(body);
             return Answer(request);
         }
     }

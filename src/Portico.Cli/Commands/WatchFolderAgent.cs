@@ -40,6 +40,10 @@ internal sealed class WatchFolderAgent(AgentSettings settings, HttpClient http, 
 {
     public const string Processed = "processed";
     public const string Failed = "failed";
+    public const string ErrorLog = "error.log";
+
+    /// <summary>Written into a failed folder once the server knows of it (holds the server's id for it).</summary>
+    public const string ReportedMarker = ".reported";
 
     private readonly Dictionary<string, int> _attempts = new(StringComparer.OrdinalIgnoreCase);
 
@@ -56,6 +60,14 @@ internal sealed class WatchFolderAgent(AgentSettings settings, HttpClient http, 
 
     /// <summary>One pass over the folder: sends what is ready, moves what is done or failed. Returns the pairs sent.</summary>
     public async Task<int> ScanAsync(CancellationToken cancellationToken)
+    {
+        await TakeBackRetriesAsync(cancellationToken).ConfigureAwait(false);
+        int sent = await SendReadyAsync(cancellationToken).ConfigureAwait(false);
+        await ReportFailuresAsync(cancellationToken).ConfigureAwait(false);
+        return sent;
+    }
+
+    private async Task<int> SendReadyAsync(CancellationToken cancellationToken)
     {
         DateTime now = clock.GetUtcNow().UtcDateTime;
         var files = new DirectoryInfo(settings.Folder).EnumerateFiles()
@@ -102,6 +114,114 @@ internal sealed class WatchFolderAgent(AgentSettings settings, HttpClient http, 
         }
 
         return sent;
+    }
+
+    /// <summary>
+    /// Tells the server about every failed folder it has not heard of yet (a <c>.reported</c> file marks those it has),
+    /// so staff see it in the web app's upload indicator. A server that cannot be reached hears of it at a later scan.
+    /// </summary>
+    private async Task ReportFailuresAsync(CancellationToken cancellationToken)
+    {
+        var failed = new DirectoryInfo(Path.Combine(settings.Folder, Failed));
+        if (!failed.Exists)
+        {
+            return;
+        }
+
+        foreach (DirectoryInfo dir in failed.EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            string log = Path.Combine(dir.FullName, ErrorLog);
+            if (!File.Exists(log) || File.Exists(Path.Combine(dir.FullName, ReportedMarker)))
+            {
+                continue;
+            }
+
+            string[] files = [.. dir.EnumerateFiles().Where(f => f.Name is not (ErrorLog or ReportedMarker)).Select(f => f.Name).Order(StringComparer.Ordinal)];
+            var report = new { folder = Failed + "/" + dir.Name, files, reason = await File.ReadAllTextAsync(log, cancellationToken).ConfigureAwait(false) };
+            try
+            {
+                using HttpResponseMessage response = await SendJsonAsync(HttpMethod.Post, "api/agent-failures", report, cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return; // a key without the permission, or a server error: tried again next scan
+                }
+
+                using JsonDocument created = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+                await File.WriteAllTextAsync(Path.Combine(dir.FullName, ReportedMarker), created.RootElement.GetProperty("id").GetString(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks the server which failed pairs a user wants sent again (<em>Retry All Failed</em> in the web app), moves their
+    /// files back into the watch folder, where this scan sends them, and tells the server it took them.
+    /// </summary>
+    private async Task TakeBackRetriesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using HttpResponseMessage response = await SendJsonAsync(HttpMethod.Get, "api/agent-failures/retries", null, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            using JsonDocument retries = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            foreach (JsonElement retry in retries.RootElement.EnumerateArray())
+            {
+                string id = retry.GetProperty("id").GetString()!;
+                string folder = retry.GetProperty("folder").GetString() ?? "";
+                TakeBack(folder);
+                using HttpResponseMessage done = await SendJsonAsync(HttpMethod.Post, $"api/agent-failures/{id}/resolved", null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The server is away: the retry waits for a later scan.
+        }
+    }
+
+    private void TakeBack(string folder)
+    {
+        // Only failed/<name> directly under the watch folder: the server's answer never walks elsewhere.
+        string name = folder.StartsWith(Failed + "/", StringComparison.Ordinal) ? folder[(Failed.Length + 1)..] : "";
+        var dir = new DirectoryInfo(Path.Combine(settings.Folder, Failed, name));
+        if (name.Length == 0 || name.IndexOfAny(['/', '\\']) >= 0 || name is "." or ".." || !dir.Exists)
+        {
+            log.WriteLine($"portico agent: a retry was asked for {folder}, which is not in {Failed}/ any more; nothing to send again.");
+            return;
+        }
+
+        foreach (FileInfo file in dir.EnumerateFiles().Where(f => f.Name is not (ErrorLog or ReportedMarker)))
+        {
+            string target = Path.Combine(settings.Folder, file.Name);
+            if (File.Exists(target))
+            {
+                log.WriteLine($"portico agent: retry of {folder}: {file.Name} is already in the watch folder; the failed copy stays.");
+                return;
+            }
+
+            file.MoveTo(target);
+        }
+
+        dir.Delete(recursive: true);
+        log.WriteLine($"portico agent: {folder} moved back into the watch folder to be sent again (Retry in the web app)");
+    }
+
+    private async Task<HttpResponseMessage> SendJsonAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(settings.Server, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private static string? Kind(FileInfo file) => file.Extension.ToLowerInvariant() switch
@@ -188,7 +308,7 @@ internal sealed class WatchFolderAgent(AgentSettings settings, HttpClient http, 
     private void Fail(FileInfo[] files, string why)
     {
         string dir = Move(Failed, files);
-        File.WriteAllText(Path.Combine(dir, "error.log"), why + Environment.NewLine, Encoding.UTF8);
+        File.WriteAllText(Path.Combine(dir, ErrorLog), why + Environment.NewLine, Encoding.UTF8);
         log.WriteLine($"portico agent: failed: {why} -> {Path.GetRelativePath(settings.Folder, dir)}");
     }
 

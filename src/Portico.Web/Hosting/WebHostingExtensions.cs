@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Portico.Index;
 using Portico.Index.Access;
+using Portico.Web.Features.Agents;
 using Portico.Web.Features.Audit;
 using Portico.Web.Features.Auth;
 using Portico.Web.Features.Dicom;
@@ -212,6 +213,7 @@ public static class WebHostingExtensions
         app.MapAuditApi();
         app.MapUsersApi();
         app.MapStressTestsApi();
+        app.MapAgentFailuresApi();
         return app;
     }
 }

@@ -21,6 +21,7 @@ const LABELS = {
   conflict: 'Conflict',
   rejected: 'Rejected',
   failed: 'Failed',
+  retrying: 'Waiting for the agent',
   already: 'Already uploaded',
   skipped: 'Skipped',
 };
@@ -192,8 +193,49 @@ export function startUploads(document) {
     entry.reason = results.length === 0 ? 'No DICOM files were found in this archive.' : summary;
   }
 
+  // ---- Failed watch-folder agent uploads (/api/agent-failures): listed with the browser's own, retried by the agent ----
+
+  const AGENT_POLL_MS = 30000;
+
+  async function loadAgentFailures() {
+    if (!canUpload()) return;
+    try {
+      const response = await fetch('/api/agent-failures', { credentials: 'same-origin' });
+      if (!response.ok) return;
+      const failures = await response.json();
+      const known = new Map(state.entries.filter((e) => e.agentFailureId).map((e) => [e.agentFailureId, e]));
+      const fresh = failures.map((f) => {
+        const entry = known.get(f.id) || { id: state.nextId++, agentFailureId: f.id, size: 0 };
+        entry.name = `Agent ${f.agentName}: ${f.files}`;
+        entry.status = f.retryRequestedAt ? 'retrying' : 'failed';
+        entry.reason = f.reason;
+        return entry;
+      });
+      const changed = fresh.length !== known.size || fresh.some((e) => !known.has(e.agentFailureId) || known.get(e.agentFailureId).status !== e.status);
+      state.entries = [...state.entries.filter((e) => !e.agentFailureId), ...fresh];
+      if (changed) render();
+    } catch {
+      // Offline: the next poll tries again.
+    }
+  }
+
+  async function retryAgentFailure(entry) {
+    try {
+      const response = await fetch(`/api/agent-failures/${entry.agentFailureId}/retry`, { method: 'POST', credentials: 'same-origin' });
+      if (!response.ok) throw new Error(await problemFromResponse(response));
+      entry.status = 'retrying';
+    } catch (error) {
+      entry.reason = error.message || 'The retry could not be requested.';
+    }
+    render();
+  }
+
   function retry(entry) {
     if (entry.status !== 'failed') return;
+    if (entry.agentFailureId) {
+      retryAgentFailure(entry);
+      return;
+    }
     entry.reason = null;
     if (entry.uppyId) {
       entry.status = 'queued';
@@ -226,6 +268,8 @@ export function startUploads(document) {
       button.append(el('span', { class: 'spinner', 'aria-hidden': 'true' }), `Uploading… ${percent}%`);
     } else if (failed > 0) {
       button.append(`Uploads: ${failed} failed`);
+    } else if (state.entries.some((e) => e.status === 'retrying')) {
+      button.append(`Uploads: ${state.entries.filter((e) => e.status === 'retrying').length} waiting for the agent`);
     } else {
       button.append(`Uploads finished (${state.entries.length})`);
     }
@@ -244,7 +288,7 @@ export function startUploads(document) {
     }
     if (active.length === 0) {
       const clear = el('button', { type: 'button', class: 'button' }, 'Clear list');
-      clear.addEventListener('click', () => { state.entries = state.entries.filter((e) => e.status === 'failed'); state.open = state.entries.length > 0; render(); });
+      clear.addEventListener('click', () => { state.entries = state.entries.filter((e) => e.status === 'failed' || e.agentFailureId); state.open = state.entries.length > 0; render(); });
       actions.append(clear);
     }
     const close = el('button', { type: 'button', class: 'button', 'aria-label': 'Close the upload list' }, 'Close');
@@ -336,6 +380,8 @@ export function startUploads(document) {
     }
   });
   window.addEventListener('online', retryAllFailed);
+  loadAgentFailures();
+  setInterval(loadAgentFailures, AGENT_POLL_MS);
 
   // Blazor may re-create the indicator's element (a new layout after sign-in): draw into the new one.
   new MutationObserver(() => {
