@@ -32,7 +32,7 @@ public sealed class AgentsPageTests(PorticoServer server, BrowserSession browser
 
         await page.ReloadAsync();
         await Expect(page.Locator("[data-agent-key]")).ToHaveCountAsync(0);
-    
+
     }
 
     [Fact]
