@@ -32,7 +32,6 @@ public sealed class AgentsPageTests(PorticoServer server, BrowserSession browser
 
         await page.ReloadAsync();
         await Expect(page.Locator("[data-agent-key]")).ToHaveCountAsync(0);
-
     }
 
     [Fact]
