@@ -50,6 +50,8 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<StressTestAttachment> StressTestAttachments => Set<StressTestAttachment>();
 
+    public DbSet<Scanning.QuarantinedFile> QuarantinedFiles => Set<Scanning.QuarantinedFile>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         PrepareChanges();
