@@ -209,6 +209,7 @@ public static class WebHostingExtensions
         app.MapEchoApi();
         app.MapTransfersApi();
         app.MapUploadPortalApi();
+        app.MapQuarantineApi();
         app.MapAuditApi();
         app.MapUsersApi();
         app.MapStressTestsApi();
