@@ -52,6 +52,8 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<AgentFailure> AgentFailures => Set<AgentFailure>();
 
+    public DbSet<Scanning.QuarantinedFile> QuarantinedFiles => Set<Scanning.QuarantinedFile>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         PrepareChanges();

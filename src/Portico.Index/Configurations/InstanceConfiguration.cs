@@ -22,12 +22,6 @@ internal sealed class InstanceConfiguration : IEntityTypeConfiguration<Instance>
         builder.HasIndex(i => i.BlobKey);
 
         // A value object in the instance's own columns (complex type), so one IngestSource may be shared.
-        builder.ComplexProperty(i => i.Source, source =>
-        {
-            source.Property(s => s.Kind).HasColumnName("SourceKind");
-            source.Property(s => s.Id).HasColumnName("SourceId").HasMaxLength(IndexLimits.NameMaxLength);
-            source.Property(s => s.Name).HasColumnName("SourceName").HasMaxLength(IndexLimits.NameMaxLength);
-            source.Property(s => s.Address).HasColumnName("SourceAddress").HasMaxLength(IndexLimits.AddressMaxLength);
-        });
+        builder.ComplexProperty(i => i.Source, IngestSourceColumns.Map);
     }
 }

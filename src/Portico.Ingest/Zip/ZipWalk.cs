@@ -12,11 +12,14 @@ internal sealed class ZipWalk
     private readonly ZipLimits _limits;
     private readonly Func<string, string, CancellationToken, ValueTask> _onFile;
     private readonly ZipBudget _budget;
+    private readonly bool _allFiles;
     private readonly List<ZipEntryReport> _reports = [];
     private string? _refusalReason;
 
-    public ZipWalk(string tempDirectory, ZipLimits limits, Func<string, string, CancellationToken, ValueTask> onFile)
+    /// <param name="allFiles">Hand every file entry to <paramref name="onFile"/>, not only those that look like DICOM.</param>
+    public ZipWalk(string tempDirectory, ZipLimits limits, Func<string, string, CancellationToken, ValueTask> onFile, bool allFiles = false)
     {
+        _allFiles = allFiles;
         _tempDirectory = tempDirectory;
         _limits = limits;
         _onFile = onFile;
@@ -198,7 +201,7 @@ internal sealed class ZipWalk
                 var meter = new EntryMeter(_budget, entry, nested ? long.MaxValue : _limits.MaxEntryBytes);
                 InflateStatus status = InflateStatus.Continue;
                 int headLength = 0;
-                if (!nested)
+                if (!nested && !_allFiles)
                 {
                     while (status == InflateStatus.Continue && headLength < DicomSniffer.HeadLength)
                     {

@@ -43,11 +43,27 @@ public sealed class ZipWalker
     /// <param name="limits">The limits of this walk.</param>
     /// <param name="onFile">Receives the entry's name in the archive and the path of its temporary file.</param>
     /// <param name="cancellationToken">Stops the walk between and within entries.</param>
+    public Task<ZipWalkResult> WalkAsync(
+        string archivePath,
+        string tempDirectory,
+        ZipLimits limits,
+        Func<string, string, CancellationToken, ValueTask> onFile,
+        CancellationToken cancellationToken) =>
+        WalkAsync(archivePath, tempDirectory, limits, ZipWalkEntries.Dicom, onFile, cancellationToken);
+
+    /// <summary>
+    /// Walks the archive like <see cref="WalkAsync(string, string, ZipLimits, Func{string, string, CancellationToken, ValueTask}, CancellationToken)"/>,
+    /// within the same limits, handing <paramref name="onFile"/> either the DICOM entries only or, with
+    /// <see cref="ZipWalkEntries.All"/>, every file entry whatever its content (for the malware scan, which must see
+    /// PDFs, executables and text as well as images). Entries skipped on their metadata (traversal, absolute paths,
+    /// folders, DICOMDIR, encrypted, nested too deep) are reported the same way in both modes.
+    /// </summary>
     [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "An instance service, injected where uploads are unpacked.")]
     public async Task<ZipWalkResult> WalkAsync(
         string archivePath,
         string tempDirectory,
         ZipLimits limits,
+        ZipWalkEntries entries,
         Func<string, string, CancellationToken, ValueTask> onFile,
         CancellationToken cancellationToken)
     {
@@ -59,7 +75,7 @@ public sealed class ZipWalker
         cancellationToken.ThrowIfCancellationRequested();
 
         Directory.CreateDirectory(tempDirectory);
-        var walk = new ZipWalk(tempDirectory, limits, onFile);
+        var walk = new ZipWalk(tempDirectory, limits, onFile, entries == ZipWalkEntries.All);
         await walk.RunAsync(archivePath, cancellationToken).ConfigureAwait(false);
         return walk.Result;
     }

@@ -210,6 +210,7 @@ public static class WebHostingExtensions
         app.MapEchoApi();
         app.MapTransfersApi();
         app.MapUploadPortalApi();
+        app.MapQuarantineApi();
         app.MapAuditApi();
         app.MapUsersApi();
         app.MapStressTestsApi();

@@ -14,6 +14,7 @@ public sealed record SettingsLink(string Group, string Title, string Href, strin
         new("Integrations", "Agents", "/settings/integrations/agents", Permissions.UsersManage),
         new("Upload Portal", "Portal settings", "/settings/upload-portal", Permissions.UploadPortalManage),
         new("Upload Portal", "Upload codes", "/settings/upload-codes", Permissions.UploadPortalManage),
+        new("Upload Portal", "Quarantine", "/settings/upload-portal/quarantine", Permissions.UploadPortalManage),
         new("People", "Users & Roles", "/settings/users", Permissions.UsersManage),
         new("People", "Security", "/settings/security", Permissions.UsersManage),
     ];

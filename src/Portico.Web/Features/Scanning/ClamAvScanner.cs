@@ -79,7 +79,10 @@ public sealed partial class ClamAvScanner(IOptions<ScanningOptions> options, ILo
             return new ScanResult(ScanVerdict.Infected, Signature: body[..^" FOUND".Length].Trim());
         }
 
-        return new ScanResult(ScanVerdict.Unavailable, Detail: body.Length == 0 ? "The malware scanner gave no answer." : "The malware scanner refused the file: " + body);
+        return new ScanResult(
+            ScanVerdict.Unavailable,
+            Detail: body.Length == 0 ? "The malware scanner gave no answer." : "The malware scanner refused the file: " + body,
+            TooLarge: body.Contains("size limit exceeded", StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task<Socket> ConnectAsync(string address, CancellationToken cancellationToken)

@@ -16,7 +16,8 @@ public enum ScanVerdict
 /// <summary>The answer for one scanned stream.</summary>
 /// <param name="Signature">The signature name when infected.</param>
 /// <param name="Detail">Why the scanner could not say, when unavailable.</param>
-public sealed record ScanResult(ScanVerdict Verdict, string? Signature = null, string? Detail = null)
+/// <param name="TooLarge">Unavailable because the stream is over clamd's size limit (<c>StreamMaxLength</c>): scanning it again will not help.</param>
+public sealed record ScanResult(ScanVerdict Verdict, string? Signature = null, string? Detail = null, bool TooLarge = false)
 {
     public static ScanResult Clean { get; } = new(ScanVerdict.Clean);
 }

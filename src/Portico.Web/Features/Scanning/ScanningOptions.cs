@@ -18,4 +18,13 @@ public sealed class ScanningOptions
 
     /// <summary>Bytes sent to clamd per INSTREAM chunk. Default 256 KiB.</summary>
     public int ChunkBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How often files waiting for the scanner (it was down) are scanned again. Default 30 seconds.</summary>
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Where infected files are moved, each as <c>{id}.bin</c> with a <c>{id}.json</c> side record (its original name,
+    /// signature, source). Default <c>{Portico:DataDirectory}/quarantine</c>; keep it off the blob store and backups' restores.
+    /// </summary>
+    public string QuarantineDirectory { get; set; } = string.Empty;
 }

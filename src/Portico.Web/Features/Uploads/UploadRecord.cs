@@ -8,7 +8,7 @@ public enum UploadState
     /// <summary>Bytes are still expected.</summary>
     Receiving,
 
-    /// <summary>Every byte arrived; the file is going through the ingest pipeline.</summary>
+    /// <summary>Every byte arrived; the file is being scanned and going through the ingest pipeline (or waits for the scanner: <see cref="UploadRecord.Waiting"/>).</summary>
     Processing,
 
     /// <summary>Processed: <see cref="UploadRecord.Results"/> says what happened to each instance.</summary>
@@ -50,6 +50,9 @@ public sealed class UploadRecord
     public List<InstanceUploadResult>? Results { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>Why a Processing upload is not processed yet (the malware scanner is down); null otherwise.</summary>
+    public string? Waiting { get; set; }
 
     /// <summary>The client's file name (Uppy sends <c>filename</c> and <c>name</c>), for display only: never a path.</summary>
     public string FileName =>

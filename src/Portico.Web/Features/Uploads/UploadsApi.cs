@@ -61,7 +61,8 @@ public static class UploadsApi
 
     public sealed record UploadSummary(string Id, string FileName, UploadState State, long Offset, long Length, DateTime CreatedAt, DateTime ExpiresAt);
 
-    public sealed record UploadOutcome(string Id, string FileName, UploadState State, long Offset, long Length, DateTime ExpiresAt, InstanceUploadResult[] Results, string? Error);
+    /// <param name="Waiting">While the upload is Processing but not processed yet: why (the malware scanner is not available).</param>
+    public sealed record UploadOutcome(string Id, string FileName, UploadState State, long Offset, long Length, DateTime ExpiresAt, InstanceUploadResult[] Results, string? Error, string? Waiting = null);
 
     private static async ValueTask<object?> TusHeadersAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -281,7 +282,7 @@ public static class UploadsApi
         }
 
         long offset = record.State == UploadState.Receiving ? store.OffsetOf(id) : record.Length;
-        return TypedResults.Ok(new UploadOutcome(record.Id, record.FileName, record.State, offset, record.Length, record.ExpiresAt, [.. record.Results ?? []], record.Error));
+        return TypedResults.Ok(new UploadOutcome(record.Id, record.FileName, record.State, offset, record.Length, record.ExpiresAt, [.. record.Results ?? []], record.Error, record.State == UploadState.Processing ? record.Waiting : null));
     }
 
     private static async Task FinishAppendAsync(UploadRecord record, long offset, UploadStore store, UploadProcessor processor, CancellationToken cancellationToken)

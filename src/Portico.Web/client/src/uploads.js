@@ -158,7 +158,14 @@ export function startUploads(document) {
         const response = await fetch(`${uploadUrl}/outcome?waitSeconds=30`, { credentials: 'same-origin' });
         if (!response.ok) throw new Error(await problemFromResponse(response));
         const outcome = await response.json();
-        if (outcome.state === 'Processing' || outcome.state === 'Receiving') continue;
+        if (outcome.state === 'Processing' || outcome.state === 'Receiving') {
+          // Waiting for the malware scanner (it is down): say so; the server scans it again by itself.
+          if ((outcome.waiting || null) !== entry.reason) {
+            entry.reason = outcome.waiting || null;
+            render();
+          }
+          continue;
+        }
         applyOutcome(entry, outcome);
         break;
       }

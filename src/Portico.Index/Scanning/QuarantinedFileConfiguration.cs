@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portico.Index.Configurations;
+using Portico.Index.Conversions;
+
+namespace Portico.Index.Scanning;
+
+internal sealed class QuarantinedFileConfiguration : IEntityTypeConfiguration<QuarantinedFile>
+{
+    /// <summary>Longest ZIP entry path kept (nested archive prefix included).</summary>
+    public const int ZipEntryMaxLength = 1024;
+
+    public void Configure(EntityTypeBuilder<QuarantinedFile> builder)
+    {
+        builder.ToTable("QuarantinedFiles");
+        builder.HasKey(q => q.Id);
+        builder.Property(q => q.Id).ValueGeneratedNever().HasConversion<TypedIdConverter<QuarantinedFileId>>();
+        builder.HasIndex(q => q.QuarantinedAt);
+        builder.Property(q => q.FileName).IsRequired().HasMaxLength(IndexLimits.NameMaxLength);
+        builder.Property(q => q.ZipEntry).HasMaxLength(ZipEntryMaxLength);
+        builder.Property(q => q.Signature).IsRequired().HasMaxLength(IndexLimits.NameMaxLength);
+        builder.Property(q => q.Sha256).IsRequired().HasMaxLength(64).IsFixedLength();
+        builder.ComplexProperty(q => q.Source, IngestSourceColumns.Map);
+    }
+}

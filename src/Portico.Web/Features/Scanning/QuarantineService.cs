@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Index;
+using Portico.Index.Audit;
+using Portico.Index.Scanning;
+using Portico.Index.Studies;
+using Portico.Web.Features.Users;
+
+namespace Portico.Web.Features.Scanning;
+
+/// <summary>
+/// The quarantine: infected uploads moved out of the upload area into <see cref="ScanningOptions.QuarantineDirectory"/>
+/// (<c>{id}.bin</c> and a <c>{id}.json</c> side record with the original name), one <see cref="QuarantinedFile"/> row each,
+/// listed for administrators and deleted by them. Both the API and the Settings page go through this service.
+/// </summary>
+public sealed partial class QuarantineService(PorticoDbContext db, IOptions<ScanningOptions> options, TimeProvider clock, ILogger<QuarantineService> logger)
+{
+    private static readonly JsonSerializerOptions SideRecordJson = new() { WriteIndented = true };
+
+    /// <summary>One quarantined file as administrators see it.</summary>
+    public sealed record QuarantineRow(
+        QuarantinedFileId Id,
+        DateTime QuarantinedAt,
+        string FileName,
+        string? ZipEntry,
+        string Signature,
+        long SizeBytes,
+        string Sha256,
+        IngestSourceKind SourceKind,
+        string? SourceId,
+        string? SourceName,
+        string? SourceAddress);
+
+    public string Directory => options.Value.QuarantineDirectory;
+
+    /// <summary>The path of a quarantined file's bytes.</summary>
+    public string PathOf(QuarantinedFileId id) => Path.Combine(Directory, id.Value.ToString("N") + ".bin");
+
+    /// <summary>
+    /// Moves the file at <paramref name="path"/> into the quarantine (it is gone from its path afterwards), records it
+    /// and audits <c>Upload.Quarantined</c> (no file or entry name: they may name a patient).
+    /// </summary>
+    public async Task<QuarantinedFile> QuarantineAsync(string path, string displayName, string? zipEntry, string signature, IngestSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        CreateDirectory();
+        var row = new QuarantinedFile
+        {
+            QuarantinedAt = clock.GetUtcNow().UtcDateTime,
+            FileName = Truncate(string.IsNullOrWhiteSpace(displayName) ? "upload" : displayName, 256),
+            ZipEntry = zipEntry is null ? null : Truncate(zipEntry, 1024),
+            Signature = Truncate(signature, 256),
+            Source = source,
+        };
+        string target = PathOf(row.Id);
+
+        // From here on the file is out of the upload area whatever happens: no cancellation half-way.
+        File.Move(path, target);
+        (row.SizeBytes, row.Sha256) = await HashAsync(target).ConfigureAwait(false);
+        await WriteSideRecordAsync(row).ConfigureAwait(false);
+
+        db.QuarantinedFiles.Add(row);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = row.QuarantinedAt,
+            Actor = source.Name ?? source.Id ?? source.Kind.ToString(),
+            ActorKind = ActorKindOf(source.Kind),
+            Action = "Upload.Quarantined",
+            Target = "quarantine/" + row.Id,
+            Details = JsonSerializer.Serialize(new { signature = row.Signature, sizeBytes = row.SizeBytes, sha256 = row.Sha256, inZip = zipEntry is not null, sourceKind = source.Kind.ToString(), sourceId = source.Id }),
+            RemoteAddress = source.Address,
+        });
+        await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+        LogQuarantined(logger, row.Id.Value, row.Signature, source.Kind, row.SizeBytes);
+        cancellationToken.ThrowIfCancellationRequested();
+        return row;
+    }
+
+    /// <summary>Quarantined files, newest first.</summary>
+    public async Task<IReadOnlyList<QuarantineRow>> ListAsync(CancellationToken cancellationToken)
+    {
+        List<QuarantinedFile> rows = await db.QuarantinedFiles.AsNoTracking()
+            .OrderByDescending(q => q.QuarantinedAt)
+            .Take(1000)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(q => new QuarantineRow(q.Id, q.QuarantinedAt, q.FileName, q.ZipEntry, q.Signature, q.SizeBytes, q.Sha256, q.Source.Kind, q.Source.Id, q.Source.Name, q.Source.Address))];
+    }
+
+    /// <summary>Deletes a quarantined file (its bytes, side record and row); audited. False when there is none.</summary>
+    public async Task<bool> DeleteAsync(QuarantinedFileId id, ActingUser actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        QuarantinedFile? row = await db.QuarantinedFiles.FirstOrDefaultAsync(q => q.Id == id, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return false;
+        }
+
+        db.QuarantinedFiles.Remove(row);
+        db.AuditEntries.Add(actor.Audit(
+            clock,
+            "Quarantine.Deleted",
+            "quarantine/" + row.Id,
+            JsonSerializer.Serialize(new { signature = row.Signature, sizeBytes = row.SizeBytes, sha256 = row.Sha256, sourceKind = row.Source.Kind.ToString(), sourceId = row.Source.Id })));
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        File.Delete(PathOf(id));
+        File.Delete(SideRecordPath(id));
+        LogDeleted(logger, id.Value);
+        return true;
+    }
+
+    private static ActorKind ActorKindOf(IngestSourceKind kind) => kind switch
+    {
+        IngestSourceKind.User => ActorKind.User,
+        IngestSourceKind.UploadCode => ActorKind.UploadCode,
+        IngestSourceKind.ApiKey => ActorKind.ApiKey,
+        IngestSourceKind.DicomIdentity => ActorKind.DicomIdentity,
+        _ => ActorKind.System,
+    };
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+
+    private static async Task<(long Size, string Sha256)> HashAsync(string path)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            byte[] hash = await SHA256.HashDataAsync(stream).ConfigureAwait(false);
+            return (stream.Length, Convert.ToHexStringLower(hash));
+        }
+    }
+
+    private void CreateDirectory()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+        }
+        else
+        {
+            // Owner only: the files may hold patient data as well as malware.
+            System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private string SideRecordPath(QuarantinedFileId id) => Path.Combine(Directory, id.Value.ToString("N") + ".json");
+
+    /// <summary>The row's content beside the bytes, so the file can be identified (original name, source) without the index.</summary>
+    private async Task WriteSideRecordAsync(QuarantinedFile row)
+    {
+        var record = new
+        {
+            id = row.Id.Value,
+            quarantinedAt = row.QuarantinedAt,
+            fileName = row.FileName,
+            zipEntry = row.ZipEntry,
+            signature = row.Signature,
+            sizeBytes = row.SizeBytes,
+            sha256 = row.Sha256,
+            source = new { kind = row.Source.Kind.ToString(), id = row.Source.Id, name = row.Source.Name, address = row.Source.Address },
+        };
+        string path = SideRecordPath(row.Id);
+        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+        await using (stream.ConfigureAwait(false))
+        {
+            await JsonSerializer.SerializeAsync(stream, record, SideRecordJson).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(7101, LogLevel.Warning, "Malware found in an upload: moved to quarantine {QuarantineId} (signature {Signature}, source {SourceKind}, {SizeBytes} bytes)")]
+    private static partial void LogQuarantined(ILogger logger, Guid quarantineId, string signature, IngestSourceKind sourceKind, long sizeBytes);
+
+    [LoggerMessage(7102, LogLevel.Information, "Quarantined file {QuarantineId} deleted")]
+    private static partial void LogDeleted(ILogger logger, Guid quarantineId);
+}
