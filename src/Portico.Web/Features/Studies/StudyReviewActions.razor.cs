@@ -119,6 +119,15 @@ public sealed partial class StudyReviewActions
         _mergeError = null;
     }
 
+    private void ReasonChanged()
+    {
+        if (_reasonMissing && !string.IsNullOrWhiteSpace(_reason))
+        {
+            _reasonMissing = false;
+            _mergeError = null;
+        }
+    }
+
     private async Task MergeAsync()
     {
         if (_chosen is not { } target)
