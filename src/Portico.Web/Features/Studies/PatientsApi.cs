@@ -13,7 +13,7 @@ public static class PatientsApi
         RouteGroupBuilder api = app.MapGroup("/api/patients").WithTags("Patients");
         api.MapGet("/", SearchAsync).RequireAuthorization(Permissions.StudiesView)
             .WithName("SearchPatients").WithSummary("Patients by name, birth date or Patient ID (each word narrows), one row per identity, paged.");
-        api.MapGet("/{patientId:guid}/studies", StudiesAsync).RequireAuthorization(Permissions.StudiesView)
+        api.MapGet("/{id:guid}/studies", StudiesAsync).RequireAuthorization(Permissions.StudiesView)
             .WithName("GetPatientStudies").WithSummary("The studies of a patient record and of records with the same Patient ID and issuer, newest first.");
         return app;
     }
@@ -43,6 +43,6 @@ public static class PatientsApi
             : TypedResults.Ok(await PatientSearch.SearchAsync(db, search, p, size, cancellationToken));
     }
 
-    private static async Task<Results<Ok<PatientStudyRow[]>, NotFound>> StudiesAsync(Guid patientId, PorticoDbContext db, CancellationToken cancellationToken) =>
-        await PatientSearch.StudiesOfAsync(db, new PatientRecordId(patientId), cancellationToken) is { } studies ? TypedResults.Ok(studies) : TypedResults.NotFound();
+    private static async Task<Results<Ok<PatientStudyRow[]>, NotFound>> StudiesAsync(Guid id, PorticoDbContext db, CancellationToken cancellationToken) =>
+        await PatientSearch.StudiesOfAsync(db, new PatientRecordId(id), cancellationToken) is { } studies ? TypedResults.Ok(studies) : TypedResults.NotFound();
 }
