@@ -53,6 +53,21 @@ public sealed class StudyChangesApiTests(PorticoFactory factory) : IClassFixture
         Assert.Contains("Before^Bob", audit.Details, StringComparison.Ordinal);
         Assert.Contains("OLD-ID-1", audit.Details, StringComparison.Ordinal);
         Assert.Contains("Fixed^Anna", audit.Details, StringComparison.Ordinal);
+
+        // The stored file carries the new identity too (Portico's reader and DCMTK agree), in a new blob.
+        var instance = await WithDbAsync(db => db.Instances.Where(i => i.Series.Study.StudyInstanceUid == studyUid).Select(i => new { i.SopInstanceUid, i.BlobKey }).SingleAsync(Ct));
+        Portico.Dicom.Data.DicomDataset stored = await Review.StoredStudies.ReadAsync(client, instance.SopInstanceUid);
+        Assert.Equal("Fixed^Anna", stored.GetString(Portico.Dicom.Dictionary.DicomTags.PatientName));
+        Assert.Equal("NEW-ID-1", stored.GetString(Portico.Dicom.Dictionary.DicomTags.PatientID));
+        Assert.Equal("19710203", stored.GetString(Portico.Dicom.Dictionary.DicomTags.PatientBirthDate));
+        Assert.Equal("F", stored.GetString(Portico.Dicom.Dictionary.DicomTags.PatientSex));
+        string dump = await Review.StoredStudies.DcmdumpAsync(client, instance.SopInstanceUid);
+        Assert.Contains("(0010,0010) PN [Fixed^Anna]", dump, StringComparison.Ordinal);
+        Assert.Contains("(0010,0020) LO [NEW-ID-1]", dump, StringComparison.Ordinal);
+        Assert.DoesNotContain("Before^Bob", dump, StringComparison.Ordinal);
+        Assert.True(Review.StoredStudies.BlobExists(factory, instance.BlobKey));
+        Assert.Equal(1, await WithDbAsync(db => db.AuditEntries.Where(a => a.Action == "Study.PatientIdentityChanged" && a.Target == studyUid)
+            .CountAsync(a => a.Details!.Contains("\"storedFilesRewritten\":1"), Ct)));
     }
 
     [Fact]

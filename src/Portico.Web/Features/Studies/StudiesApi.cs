@@ -33,9 +33,16 @@ public static class StudiesApi
         api.MapPut("/{studyUid}/status", SetStatusAsync).RequireAuthorization(Permissions.StudiesLabel)
             .WithName("SetStudyStatus").WithSummary("Sets the workflow status: New, InProgress or Finalized (audited).");
         api.MapPut("/{studyUid}/patient", ChangePatientAsync).RequireAuthorization(Permissions.StudiesChangePatientIdentity)
-            .WithName("ChangeStudyPatient").WithSummary("Gives the study a new patient identity in the index, with a required reason (audited with the old and new values).");
+            .WithName("ChangeStudyPatient").WithSummary("Gives the study a new patient identity, in the index and in its stored files, with a required reason (audited with the old and new values).");
+        api.MapPost("/{studyUid}/merge", MergeAsync).RequireAuthorization(Permissions.StudiesChangePatientIdentity)
+            .WithName("MergeStudy").WithSummary("Merge with patient: moves the study to a patient record and rewrites its stored files with that identity; reason required (audited).");
+        api.MapPost("/{studyUid}/reviewed", MarkReviewedAsync).RequireAuthorization(Permissions.StudiesLabel)
+            .WithName("MarkStudyReviewed").WithSummary("Mark as reviewed: replaces the label Uploaded with Uploaded-Reviewed (audited).");
+        api.MapGet("/{studyUid}/other-studies", OtherStudiesAsync).RequireAuthorization(Permissions.StudiesView)
+            .WithName("GetOtherStudiesOfPatient").WithSummary("The other studies of the study's patient (priors), newest first.");
         api.MapDelete("/{studyUid}", DeleteAsync).RequireAuthorization(StudyPermissions.Delete)
             .WithName("DeleteStudy").WithSummary("Deletes the study's index rows and the blobs no other instance uses (administrators: Users.Manage; audited).");
+        app.MapPatientsApi();
         return app;
     }
 
@@ -60,6 +67,12 @@ public static class StudiesApi
                 PatientId ?? "", BirthDate, Sex, Reason ?? "");
 
         public override string ToString() => nameof(PatientRequest);
+    }
+
+    /// <summary>Body of <c>POST /api/studies/{uid}/merge</c>: the patient record to merge into (<c>GET /api/patients</c>) and the required reason.</summary>
+    public sealed record MergeRequest(Guid? TargetPatientId, string? Reason)
+    {
+        public override string ToString() => nameof(MergeRequest);
     }
 
     private static async Task<Results<Ok<StudyPage>, ValidationProblem>> SearchAsync([AsParameters] StudySearchParameters parameters, PorticoDbContext db, CancellationToken cancellationToken)
@@ -117,6 +130,17 @@ public static class StudiesApi
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangePatientAsync(string studyUid, PatientRequest request, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
         Answer(await editor.ChangePatientAsync(studyUid, request.ToChange(), Caller(user, context), cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> MergeAsync(string studyUid, MergeRequest request, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
+        request.TargetPatientId is not { } target
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["targetPatientId"] = ["Choose the patient to merge with (targetPatientId)."] })
+            : Answer(await editor.MergeAsync(studyUid, new PatientRecordId(target), request.Reason, Caller(user, context), cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> MarkReviewedAsync(string studyUid, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
+        Answer(await editor.MarkReviewedAsync(studyUid, Caller(user, context), cancellationToken));
+
+    private static async Task<Results<Ok<PatientStudyRow[]>, NotFound>> OtherStudiesAsync(string studyUid, PorticoDbContext db, CancellationToken cancellationToken) =>
+        await PatientSearch.OtherStudiesAsync(db, studyUid, cancellationToken) is { } studies ? TypedResults.Ok(studies) : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> DeleteAsync(string studyUid, StudyEditor editor, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
         Answer(await editor.DeleteAsync(studyUid, Caller(user, context), cancellationToken));

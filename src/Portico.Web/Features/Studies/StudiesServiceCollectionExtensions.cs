@@ -6,6 +6,8 @@ public static class StudiesServiceCollectionExtensions
     public static IServiceCollection AddStudies(this IServiceCollection services)
     {
         services.AddScoped<StudyEditor>();
+        services.AddScoped<StudyIdentityRewrite>();
+        services.AddSingleton<StudyRewriteGate>();
         services.AddScoped<StudyTransfers>();
         return services;
     }

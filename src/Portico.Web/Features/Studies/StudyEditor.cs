@@ -31,9 +31,9 @@ public sealed record StudyChangeResult(StudyChangeOutcome Outcome, IReadOnlyDict
 
 /// <summary>
 /// Every change a person makes to a study, for both the study page and <c>/api/studies</c>: labels, workflow status,
-/// patient identity and deletion. Each writes its audit entry in the same transaction as the change.
+/// patient identity, merge with a patient, review and deletion. Each writes its audit entry in the same transaction as the change.
 /// </summary>
-public sealed class StudyEditor(PorticoDbContext db, IBlobStore blobs, TimeProvider clock)
+public sealed class StudyEditor(PorticoDbContext db, IBlobStore blobs, StudyIdentityRewrite rewrite, TimeProvider clock)
 {
     public const int LabelMaxLength = 64;
 
@@ -109,11 +109,11 @@ public sealed class StudyEditor(PorticoDbContext db, IBlobStore blobs, TimeProvi
     }
 
     /// <summary>
-    /// Gives the study a new patient identity in the index. The study moves to the patient record that already has
-    /// exactly this identity (same ID, issuer, name, birth date, sex); if there is none, the study's own record is
-    /// corrected when no other study shares it, else a new record is created. A record left without studies is
-    /// removed. The audit entry holds the old and new values and the reason. The stored DICOM files keep the
-    /// identity they arrived with.
+    /// Gives the study a new patient identity, in the index and in its stored DICOM files (rewritten through
+    /// <see cref="StudyIdentityRewrite"/>, committed in one transaction with the index change). The study moves to the
+    /// patient record that already has exactly this identity (same ID, issuer, name, birth date, sex); if there is
+    /// none, the study's own record is corrected when no other study shares it, else a new record is created. A
+    /// record left without studies is removed. The audit entry holds the old and new values and the reason.
     /// </summary>
     public async Task<StudyChangeResult> ChangePatientAsync(string studyUid, PatientIdentityChange change, StudyCaller caller, CancellationToken cancellationToken)
     {
@@ -124,61 +124,164 @@ public sealed class StudyEditor(PorticoDbContext db, IBlobStore blobs, TimeProvi
             return new StudyChangeResult(StudyChangeOutcome.Invalid, errors);
         }
 
-        Study? study = await db.Studies.Include(s => s.Patient).FirstOrDefaultAsync(s => s.StudyInstanceUid == studyUid, cancellationToken);
+        Patient? old = await db.Studies.AsNoTracking().Where(s => s.StudyInstanceUid == studyUid).Select(s => s.Patient).FirstOrDefaultAsync(cancellationToken);
+        if (old is null)
+        {
+            return StudyChangeResult.NotFound;
+        }
+
+        var target = new StoredPatientIdentity(change.Name.ToDicom(), change.PatientId.Trim(), old.IssuerOfPatientId, change.BirthDate, change.NormalizedSex);
+        if (target.Matches(old))
+        {
+            return StudyChangeResult.Done;
+        }
+
+        return await rewrite.RunAsync(studyUid, target, async (study, files, token) =>
+        {
+            Patient current = study.Patient;
+            var before = PatientIdentityChange.Snapshot(current);
+            Patient? match = await db.Patients.FirstOrDefaultAsync(
+                p => p.Id != current.Id && p.PatientId == target.PatientId && p.IssuerOfPatientId == target.IssuerOfPatientId && p.PatientName == target.PatientName
+                     && p.BirthDate == target.BirthDate && p.Sex == target.Sex,
+                token);
+            bool shared = await db.Studies.AnyAsync(s => s.PatientRecordId == current.Id && s.Id != study.Id, token);
+            string record;
+            if (match is not null)
+            {
+                study.Patient = match;
+                study.PatientRecordId = match.Id;
+                record = "moved";
+            }
+            else if (!shared)
+            {
+                current.PatientName = target.PatientName;
+                current.PatientId = target.PatientId;
+                current.BirthDate = target.BirthDate;
+                current.Sex = target.Sex;
+                record = "updated";
+            }
+            else
+            {
+                var created = new Patient { PatientName = target.PatientName, PatientId = target.PatientId, IssuerOfPatientId = target.IssuerOfPatientId, BirthDate = target.BirthDate, Sex = target.Sex };
+                db.Patients.Add(created);
+                study.Patient = created;
+                study.PatientRecordId = created.Id;
+                record = "created";
+            }
+
+            if (match is not null && !shared)
+            {
+                db.Patients.Remove(current);
+            }
+
+            var details = new
+            {
+                from = before,
+                to = new { patientName = target.PatientName, patientId = target.PatientId, issuerOfPatientId = target.IssuerOfPatientId, birthDate = target.BirthDate, sex = target.Sex },
+                patientRecord = record,
+                storedFilesRewritten = files,
+            };
+            db.AuditEntries.Add(Audit(caller, "Study.PatientIdentityChanged", studyUid, JsonSerializer.Serialize(details), change.Reason.Trim()));
+            return null;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// <i>Merge with patient</i>: the study moves to the patient record <paramref name="targetPatientRecord"/> and its
+    /// stored DICOM files are rewritten with that patient's identity (<see cref="StudyIdentityRewrite"/>), so it is
+    /// listed among that patient's studies. The study's former record is removed when no other study uses it. Audited
+    /// as <c>Study.Merged</c> with the identity before and after and the required reason.
+    /// </summary>
+    public async Task<StudyChangeResult> MergeAsync(string studyUid, PatientRecordId targetPatientRecord, string? reason, StudyCaller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        string why = (reason ?? "").Trim();
+        if (why.Length == 0)
+        {
+            return StudyChangeResult.Invalid("reason", "A reason is required: it goes to the audit log.");
+        }
+
+        if (why.Length > PatientIdentityChange.ReasonMaxLength)
+        {
+            return StudyChangeResult.Invalid("reason", $"At most {PatientIdentityChange.ReasonMaxLength} characters.");
+        }
+
+        PatientRecordId? current = await db.Studies.AsNoTracking().Where(s => s.StudyInstanceUid == studyUid).Select(s => (PatientRecordId?)s.PatientRecordId).FirstOrDefaultAsync(cancellationToken);
+        if (current is null)
+        {
+            return StudyChangeResult.NotFound;
+        }
+
+        Patient? chosen = await db.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.Id == targetPatientRecord, cancellationToken);
+        if (chosen is null)
+        {
+            return StudyChangeResult.Invalid("targetPatientId", "No patient with this id: it may have been merged or deleted meanwhile. Search again.");
+        }
+
+        if (current == targetPatientRecord)
+        {
+            return StudyChangeResult.Invalid("targetPatientId", "The study already belongs to this patient.");
+        }
+
+        var target = StoredPatientIdentity.Of(chosen);
+        return await rewrite.RunAsync(studyUid, target, async (study, files, token) =>
+        {
+            Patient? to = await db.Patients.FirstOrDefaultAsync(p => p.Id == targetPatientRecord, token);
+            if (to is null || !target.Matches(to))
+            {
+                return StudyChangeResult.Invalid("targetPatientId", "The chosen patient was changed or removed meanwhile. Search again.");
+            }
+
+            Patient from = study.Patient;
+            var details = new
+            {
+                from = PatientIdentityChange.Snapshot(from),
+                to = PatientIdentityChange.Snapshot(to),
+                fromPatientRecord = from.Id.Value,
+                toPatientRecord = to.Id.Value,
+                storedFilesRewritten = files,
+            };
+            study.Patient = to;
+            study.PatientRecordId = to.Id;
+            if (!await db.Studies.AnyAsync(s => s.PatientRecordId == from.Id && s.Id != study.Id, token))
+            {
+                db.Patients.Remove(from);
+            }
+
+            db.AuditEntries.Add(Audit(caller, "Study.Merged", studyUid, JsonSerializer.Serialize(details), why));
+            return null;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// <i>Mark as reviewed</i>: an uploaded study's <c>Uploaded</c> label is replaced by <c>Uploaded-Reviewed</c>
+    /// (<see cref="DefaultLabels"/>), in one change with one audit entry (<c>Study.Reviewed</c>).
+    /// </summary>
+    public async Task<StudyChangeResult> MarkReviewedAsync(string studyUid, StudyCaller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        Study? study = await db.Studies.Include(s => s.Labels).ThenInclude(l => l.Label).FirstOrDefaultAsync(s => s.StudyInstanceUid == studyUid, cancellationToken);
         if (study is null)
         {
             return StudyChangeResult.NotFound;
         }
 
-        Patient old = study.Patient;
-        var before = PatientIdentityChange.Snapshot(old);
-        string name = change.Name.ToDicom();
-        string patientId = change.PatientId.Trim();
-        string sex = change.NormalizedSex;
-        if (old.PatientName == name && old.PatientId == patientId && old.BirthDate == change.BirthDate && old.Sex == sex)
+        StudyLabel? uploaded = study.Labels.FirstOrDefault(l => l.Label.Name == DefaultLabels.Uploaded);
+        if (uploaded is null)
         {
-            return StudyChangeResult.Done;
+            return StudyChangeResult.Invalid("label", $"The study is not labelled {DefaultLabels.Uploaded}: there is nothing to mark as reviewed.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        Patient? match = await db.Patients.FirstOrDefaultAsync(
-            p => p.Id != old.Id && p.PatientId == patientId && p.IssuerOfPatientId == old.IssuerOfPatientId && p.PatientName == name
-                 && p.BirthDate == change.BirthDate && p.Sex == sex,
-            cancellationToken);
-        bool shared = await db.Studies.AnyAsync(s => s.PatientRecordId == old.Id && s.Id != study.Id, cancellationToken);
-        string record;
-        if (match is not null)
+        study.Labels.Remove(uploaded);
+        if (study.Labels.All(l => l.Label.Name != DefaultLabels.UploadedReviewed))
         {
-            study.Patient = match;
-            study.PatientRecordId = match.Id;
-            record = "moved";
-        }
-        else if (!shared)
-        {
-            old.PatientName = name;
-            old.PatientId = patientId;
-            old.BirthDate = change.BirthDate;
-            old.Sex = sex;
-            record = "updated";
-        }
-        else
-        {
-            var created = new Patient { PatientName = name, PatientId = patientId, IssuerOfPatientId = old.IssuerOfPatientId, BirthDate = change.BirthDate, Sex = sex };
-            db.Patients.Add(created);
-            study.Patient = created;
-            study.PatientRecordId = created.Id;
-            record = "created";
+            Label reviewed = await db.Labels.FirstOrDefaultAsync(l => l.Name == DefaultLabels.UploadedReviewed, cancellationToken)
+                ?? db.Labels.Add(new Label { Name = DefaultLabels.UploadedReviewed }).Entity;
+            study.Labels.Add(new StudyLabel { Study = study, Label = reviewed, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = caller.User.Actor() });
         }
 
-        if (match is not null && !shared)
-        {
-            db.Patients.Remove(old);
-        }
-
-        var details = new { from = before, to = new { patientName = name, patientId, issuerOfPatientId = old.IssuerOfPatientId, birthDate = change.BirthDate, sex }, patientRecord = record };
-        db.AuditEntries.Add(Audit(caller, "Study.PatientIdentityChanged", studyUid, JsonSerializer.Serialize(details), change.Reason.Trim()));
+        db.AuditEntries.Add(Audit(caller, "Study.Reviewed", studyUid, JsonSerializer.Serialize(new { removed = DefaultLabels.Uploaded, added = DefaultLabels.UploadedReviewed })));
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return StudyChangeResult.Done;
     }
 

@@ -112,6 +112,13 @@ public sealed partial class StudyPage
     private Task<bool> SetStatusAsync() =>
         ChangeAsync(Permissions.StudiesLabel, (editor, caller) => editor.SetStatusAsync(StudyInstanceUid, _status, caller, _disposed.Token), $"Status set to {DisplayFormats.Status(_status)}.");
 
+    /// <summary>After <see cref="StudyReviewActions"/> changed the study (or refused): its message, then the study again.</summary>
+    private async Task ReviewedAsync(StudyReviewOutcome outcome)
+    {
+        (_message, _error) = outcome.Failed ? (null, outcome.Message) : (outcome.Message, (string?)null);
+        await LoadAsync();
+    }
+
     private void OpenIdentity()
     {
         if (_study is null)
