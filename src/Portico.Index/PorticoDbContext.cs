@@ -54,6 +54,16 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<Scanning.QuarantinedFile> QuarantinedFiles => Set<Scanning.QuarantinedFile>();
 
+    public DbSet<PortalSession> PortalSessions => Set<PortalSession>();
+
+    public DbSet<PortalStudy> PortalStudies => Set<PortalStudy>();
+
+    public DbSet<PortalPatient> PortalPatients => Set<PortalPatient>();
+
+    public DbSet<PortalAttachment> PortalAttachments => Set<PortalAttachment>();
+
+    public DbSet<PortalFile> PortalFiles => Set<PortalFile>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         PrepareChanges();
