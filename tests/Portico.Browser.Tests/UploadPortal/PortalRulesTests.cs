@@ -129,6 +129,7 @@ public sealed class PortalRulesTests(PorticoServer server, BrowserSession browse
         await Expect(rule).ToBeVisibleAsync();
         await Portal.AcceptAsync(page);
         await Expect(Portal.StartButton(page)).ToBeDisabledAsync();
+        await rule.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "upload-portal-rule-size");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove study 2" }).ClickAsync();
@@ -153,8 +154,8 @@ public sealed class PortalRulesTests(PorticoServer server, BrowserSession browse
         await Portal.AcceptAsync(page);
         await Expect(Portal.StartButton(page)).ToBeDisabledAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Add 0 selected files to study" })).ToBeDisabledAsync();
-        await page.GetByLabel("referral.pdf").CheckAsync();
-        await page.GetByLabel("photo.png").CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "referral.pdf" }).CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "photo.png" }).CheckAsync();
         await page.GetByLabel("Study", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Index = 1 });
         await ScreenshotAsync(page, "upload-portal-rule-unlinked");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add 2 selected files to study" }).ClickAsync();

@@ -20,6 +20,7 @@ export function renderPanels(root, session, { onStart, notice }) {
     maxSessionBytes: session.maxSessionBytes,
     maxStudiesPerSession: session.maxStudiesPerSession,
     maxNonDicomFilesPerStudy: session.maxNonDicomFilesPerStudy ?? 10,
+    maxFileBytes: session.maxFileBytes ?? 0,
   });
   const ui = { reading: null, startError: null, starting: false, emailTouched: false, phoneTouched: false };
 
@@ -216,7 +217,8 @@ export function renderPanels(root, session, { onStart, notice }) {
   }
 
   function updateStart() {
-    const broken = brokenRules(selection).length > 0;
+    const rules = brokenRules(selection);
+    const broken = rules.length > 0;
     const found = studies(selection).length;
     const contactProblem = emailProblem(email.input.value) || phoneProblem(phone.input.value);
     const consented = privacyBox.input.checked && consentBox.input.checked;
@@ -224,7 +226,7 @@ export function renderPanels(root, session, { onStart, notice }) {
     start.textContent = ui.starting ? 'Starting…' : 'START UPLOAD';
     startHint.textContent = ui.reading ? 'Wait until every file has been read.'
       : found === 0 ? 'Add at least one DICOM image.'
-        : broken ? 'Solve the problems shown above first.'
+        : broken ? `Solve the problems shown above first: ${rules.map((r) => r.message.replace(/[.:]$/, '')).join('; ')}.`
           : contactProblem ? 'Correct your contact details, or leave them empty.'
             : !consented ? 'Tick both boxes above to start the upload.'
               : 'Ready. The upload starts when you press START UPLOAD.';
@@ -237,6 +239,7 @@ export function renderPanels(root, session, { onStart, notice }) {
 function ruleAlert(rule) {
   const box = el('div', { class: 'notice notice-error portal-rule', role: 'alert', 'data-rule': rule.rule });
   box.append(el('p', { class: 'portal-strong' }, rule.message));
+  if (rule.detail) box.append(el('p', { class: 'portal-rule-detail' }, rule.detail));
   if (rule.files) {
     const list = el('ul');
     for (const name of rule.files) list.append(el('li', { class: 'mono' }, name));

@@ -1,6 +1,7 @@
 // The Upload Portal's selection: the files a patient added, the studies found in them, the non-DICOM files and the
 // study each belongs to, and the portal's rules with DESIGN.md's messages. Plain data and functions, no DOM: the page
 // (portal.js) draws it and the server checks the same rules again when the upload starts.
+import { formatBytes } from './file-helpers.js';
 
 export const MESSAGES = {
   nonDicomWithoutDicom: 'You can only upload non-DICOM files if you also upload at least one DICOM file',
@@ -15,7 +16,7 @@ export const MESSAGES = {
 /** A new, empty selection under the session's limits. */
 export function newSelection(limits) {
   return {
-    limits, // { maxSessionBytes, maxStudiesPerSession, maxNonDicomFilesPerStudy }
+    limits, // { maxSessionBytes, maxStudiesPerSession, maxNonDicomFilesPerStudy, maxFileBytes }
     items: [], // { id, file, name, size, kind: 'dicom'|'zip', studies: Map(uid -> { header, count }) }
     attachments: [], // { id, file, name, size, type, studyUid: string|null, selected: boolean }
     notAdded: [], // { name, reason } files left out, with why
@@ -34,6 +35,10 @@ export function addInspected(selection, inspected) {
     const key = `${name}|${file.size}|${file.lastModified}`;
     if (selection.seenFiles.has(key)) {
       selection.notAdded.push({ name, reason: 'This file was added already.' });
+      continue;
+    }
+    if (selection.limits.maxFileBytes > 0 && file.size > selection.limits.maxFileBytes && result.kind !== 'skipped') {
+      selection.notAdded.push({ name, reason: `This file is ${formatBytes(file.size)}; a file may be at most ${formatBytes(selection.limits.maxFileBytes)}.` });
       continue;
     }
     switch (result.kind) {
@@ -128,9 +133,11 @@ export function addToStudy(selection, attachments, studyUid) {
   return true;
 }
 
+/** Removes a non-DICOM file; with one study, the files still waiting may now fit in it. */
 export function removeAttachment(selection, id) {
   selection.refusal = null;
   selection.attachments = selection.attachments.filter((a) => a.id !== id);
+  linkAutomatically(selection);
 }
 
 /**
@@ -165,10 +172,10 @@ export function brokenRules(selection) {
     broken.push({ rule: 'nonDicomWithoutDicom', message: MESSAGES.nonDicomWithoutDicom });
   }
   if (totalBytes(selection) > maxSessionBytes) {
-    broken.push({ rule: 'totalSize', message: MESSAGES.totalSize });
+    broken.push({ rule: 'totalSize', message: MESSAGES.totalSize, detail: `The files add up to ${formatBytes(totalBytes(selection))}; one upload may hold at most ${formatBytes(maxSessionBytes)}. Remove some files and send them in another upload.` });
   }
   if (found.length > maxStudiesPerSession) {
-    broken.push({ rule: 'studiesPerSession', message: MESSAGES.studyCount(maxStudiesPerSession) });
+    broken.push({ rule: 'studiesPerSession', message: MESSAGES.studyCount(maxStudiesPerSession), detail: `These files hold ${found.length} studies. Remove some studies and send them in another upload.` });
   }
   if (found.length > 1 && waiting.length > 0) {
     broken.push({ rule: 'unlinkedNonDicom', message: MESSAGES.unlinked, files: waiting.map((a) => a.name) });
