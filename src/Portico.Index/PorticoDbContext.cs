@@ -50,6 +50,16 @@ public sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> options)
 
     public DbSet<StressTestAttachment> StressTestAttachments => Set<StressTestAttachment>();
 
+    public DbSet<PortalSession> PortalSessions => Set<PortalSession>();
+
+    public DbSet<PortalStudy> PortalStudies => Set<PortalStudy>();
+
+    public DbSet<PortalPatient> PortalPatients => Set<PortalPatient>();
+
+    public DbSet<PortalAttachment> PortalAttachments => Set<PortalAttachment>();
+
+    public DbSet<PortalFile> PortalFiles => Set<PortalFile>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         PrepareChanges();

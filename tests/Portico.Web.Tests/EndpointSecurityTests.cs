@@ -105,9 +105,11 @@ public sealed class EndpointSecurityTests(PorticoFactory factory) : IClassFixtur
     public async Task Call_WithoutThePermission_Is403(string method, string pattern)
     {
         string? permission = PermissionOf(method, pattern);
-        if (permission is null)
+        if (permission is null || !Portico.Index.Access.Permissions.All.Contains(permission))
         {
-            return; // endpoints that need only a signed-in caller (sign-out, me) are covered by the 401 test
+            // Endpoints that need only a signed-in caller (sign-out, me), and the Upload Portal's (a portal session,
+            // which no staff key or cookie is), are covered by the 401 tests.
+            return;
         }
 
         // A key holding every permission except the one the endpoint names.

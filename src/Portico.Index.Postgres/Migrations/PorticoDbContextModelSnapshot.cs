@@ -1058,6 +1058,258 @@ namespace Portico.Index.Postgres.Migrations
                     b.ToTable("StudyLabels", (string)null);
                 });
 
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BlobKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StudyInstanceUid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BlobKey");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("StudyInstanceUid");
+
+                    b.ToTable("PortalAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("ResultsJson")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("StudyInstanceUid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UploadId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character(32)")
+                        .IsFixedLength();
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("UploadId")
+                        .IsUnique();
+
+                    b.ToTable("PortalFiles", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalPatient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NewPatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("OriginalKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("OriginalPatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NewPatientId")
+                        .IsUnique();
+
+                    b.HasIndex("SessionId", "OriginalKey")
+                        .IsUnique();
+
+                    b.ToTable("PortalPatients", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CodeHint")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DeclaredBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("DicomFiles")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<int>("NonDicomFiles")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("UploadCodeId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("UploadCodeId");
+
+                    b.ToTable("PortalSessions", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalStudy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<int>("DicomFiles")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("NewAccessionNumber")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("NewPatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("NonDicomFiles")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OriginalAccessionNumber")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("OriginalPatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("StudyInstanceUid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NewAccessionNumber")
+                        .IsUnique();
+
+                    b.HasIndex("StudyInstanceUid");
+
+                    b.HasIndex("SessionId", "StudyInstanceUid")
+                        .IsUnique();
+
+                    b.ToTable("PortalStudies", (string)null);
+                });
+
             modelBuilder.Entity("Portico.Index.UploadPortal.UploadCode", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1320,6 +1572,51 @@ namespace Portico.Index.Postgres.Migrations
                     b.Navigation("Study");
                 });
 
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalAttachment", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.PortalSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalFile", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.PortalSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalPatient", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.PortalSession", null)
+                        .WithMany("Patients")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalSession", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.UploadCode", null)
+                        .WithMany()
+                        .HasForeignKey("UploadCodeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalStudy", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.PortalSession", null)
+                        .WithMany("Studies")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portico.Index.Access.PorticoRole", b =>
                 {
                     b.Navigation("Permissions");
@@ -1345,6 +1642,13 @@ namespace Portico.Index.Postgres.Migrations
                     b.Navigation("Labels");
 
                     b.Navigation("Series");
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalSession", b =>
+                {
+                    b.Navigation("Patients");
+
+                    b.Navigation("Studies");
                 });
 #pragma warning restore 612, 618
         }

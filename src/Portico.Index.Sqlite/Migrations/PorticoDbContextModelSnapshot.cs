@@ -1049,6 +1049,258 @@ namespace Portico.Index.Sqlite.Migrations
                     b.ToTable("StudyLabels", (string)null);
                 });
 
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlobKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StudyInstanceUid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BlobKey");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("StudyInstanceUid");
+
+                    b.ToTable("PortalAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StudyInstanceUid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("UploadId")
+                        .IsUnique();
+
+                    b.ToTable("PortalFiles", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalPatient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NewPatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OriginalKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("OriginalPatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NewPatientId")
+                        .IsUnique();
+
+                    b.HasIndex("SessionId", "OriginalKey")
+                        .IsUnique();
+
+                    b.ToTable("PortalPatients", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeHint")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DeclaredBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DicomFiles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NonDicomFiles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UploadCodeId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("UploadCodeId");
+
+                    b.ToTable("PortalSessions", (string)null);
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalStudy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DicomFiles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NewAccessionNumber")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NewPatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NonDicomFiles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OriginalAccessionNumber")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OriginalPatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StudyInstanceUid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NewAccessionNumber")
+                        .IsUnique();
+
+                    b.HasIndex("StudyInstanceUid");
+
+                    b.HasIndex("SessionId", "StudyInstanceUid")
+                        .IsUnique();
+
+                    b.ToTable("PortalStudies", (string)null);
+                });
+
             modelBuilder.Entity("Portico.Index.UploadPortal.UploadCode", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1311,6 +1563,51 @@ namespace Portico.Index.Sqlite.Migrations
                     b.Navigation("Study");
                 });
 
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalAttachment", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.PortalSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalFile", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.PortalSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalPatient", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.PortalSession", null)
+                        .WithMany("Patients")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalSession", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.UploadCode", null)
+                        .WithMany()
+                        .HasForeignKey("UploadCodeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalStudy", b =>
+                {
+                    b.HasOne("Portico.Index.UploadPortal.PortalSession", null)
+                        .WithMany("Studies")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portico.Index.Access.PorticoRole", b =>
                 {
                     b.Navigation("Permissions");
@@ -1336,6 +1633,13 @@ namespace Portico.Index.Sqlite.Migrations
                     b.Navigation("Labels");
 
                     b.Navigation("Series");
+                });
+
+            modelBuilder.Entity("Portico.Index.UploadPortal.PortalSession", b =>
+                {
+                    b.Navigation("Patients");
+
+                    b.Navigation("Studies");
                 });
 #pragma warning restore 612, 618
         }

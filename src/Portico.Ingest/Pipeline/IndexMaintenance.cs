@@ -276,15 +276,22 @@ public sealed partial class IndexMaintenance(
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         found.AddRange(await db.StressTestAttachments.AsNoTracking().Where(a => keys.Contains(a.XmlBlobKey)).Select(a => a.XmlBlobKey)
             .ToListAsync(cancellationToken).ConfigureAwait(false));
+        found.AddRange(await db.PortalAttachments.AsNoTracking().Where(a => keys.Contains(a.BlobKey)).Select(a => a.BlobKey)
+            .ToListAsync(cancellationToken).ConfigureAwait(false));
         return found.ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Non-DICOM blobs rows point to (stress-test XML files): referenced, so never indexed nor set aside.</summary>
+    /// <summary>Non-DICOM blobs rows point to (stress-test XML files, portal attachments): referenced, so never indexed nor set aside.</summary>
     private async Task AddAttachmentKeysAsync(HashSet<string> referenced, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         await foreach (string key in db.StressTestAttachments.AsNoTracking().Select(a => a.XmlBlobKey).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            referenced.Add(key);
+        }
+
+        await foreach (string key in db.PortalAttachments.AsNoTracking().Select(a => a.BlobKey).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             referenced.Add(key);
         }

@@ -28,13 +28,13 @@ public static class UploadPortalApi
         settings.MapPut("/", PutSettingsAsync).WithName("PutUploadPortalSettings").WithSummary("Changes the portal's settings (audited).");
 
         app.MapPost("/api/portal/session", RedeemAsync).WithTags("Upload Portal").AllowAnonymous().WithName("OpenPortalSession")
-            .WithSummary("Public: checks an upload code and opens a portal session. Every wrong code gets the same answer; repeated failures from one address are slowed, then locked out for 15 minutes.");
+            .WithSummary("Public: checks an upload code and opens a portal session (an HttpOnly cookie). Every wrong code gets the same answer; repeated failures from one address are slowed, then locked out for 15 minutes.");
+        app.MapPortalSessionApi();
+        app.MapStudyAttachmentsApi();
         return app;
     }
 
     public sealed record RedeemRequest(string? Code);
-
-    public sealed record PortalSession(string InstitutionName, string Phone, string Email, string ManualUrl, string PrivacyPolicy, string ConsentText, long MaxSessionBytes, int MaxStudiesPerSession);
 
     public sealed record SettingsDto(
         string InstitutionName,
@@ -62,10 +62,15 @@ public static class UploadPortalApi
     private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, UploadCodeService service, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken) =>
         await service.RevokeAsync(new UploadCodeId(id), user, context.Connection.RemoteIpAddress?.ToString(), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<PortalSession>, ProblemHttpResult>> RedeemAsync(
-        RedeemRequest request, UploadCodeService service, RedeemThrottle throttle, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PortalSessionService.Info>, ProblemHttpResult>> RedeemAsync(
+        RedeemRequest request, UploadCodeService service, PortalSessionService sessions, RedeemThrottle throttle, HttpContext context, CancellationToken cancellationToken)
     {
         string address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!await sessions.IsAvailableAsync(cancellationToken))
+        {
+            return TypedResults.Problem(PortalSessionService.UnavailableMessage, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Upload Portal not available");
+        }
+
         if (throttle.LockedUntil(address) is not null)
         {
             return TypedResults.Problem(UploadCodeService.LockedOutMessage, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts");
@@ -86,8 +91,9 @@ public static class UploadPortalApi
         }
 
         throttle.Succeeded(address);
-        UploadPortalSettings s = await service.SettingsAsync(cancellationToken);
-        return TypedResults.Ok(new PortalSession(s.InstitutionName, s.Phone, s.Email, s.ManualUrl, s.PrivacyPolicy, s.ConsentText, s.MaxSessionBytes, s.MaxStudiesPerSession));
+        Index.UploadPortal.PortalSession session = await sessions.OpenAsync(code, request.Code!, address, cancellationToken);
+        PortalAuthenticationHandler.IssueCookie(context, session.Id, new DateTimeOffset(session.ExpiresAt, TimeSpan.Zero));
+        return TypedResults.Ok(sessions.InfoOf(await service.SettingsAsync(cancellationToken), session.State));
     }
 
     private static async Task<Ok<SettingsDto>> GetSettingsAsync(UploadCodeService service, CancellationToken cancellationToken) =>

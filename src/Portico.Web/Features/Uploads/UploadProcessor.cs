@@ -146,7 +146,7 @@ public sealed partial class UploadProcessor(
         _finished.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     /// <summary>A ZIP archive starts with a local file header (or, when empty, the end-of-directory record).</summary>
-    private static async Task<bool> IsZipAsync(string path, CancellationToken cancellationToken)
+    internal static async Task<bool> IsZipAsync(string path, CancellationToken cancellationToken)
     {
         byte[] magic = new byte[4];
         await using FileStream stream = File.OpenRead(path);

@@ -16,6 +16,9 @@ public enum UploadState
 
     /// <summary>Processing could not finish: <see cref="UploadRecord.Error"/> says why.</summary>
     Failed,
+
+    /// <summary>Every byte arrived; the file waits in quarantine for its Upload Portal session to be finished.</summary>
+    Received,
 }
 
 /// <summary>

@@ -25,23 +25,35 @@ public static class UploadsApi
 
     public static IEndpointRouteBuilder MapUploadsApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/uploads").WithTags("Uploads").RequireAuthorization(Permissions.StudiesUpload)
-            .AddEndpointFilter(TusHeadersAsync);
-        api.MapMethods("/", [HttpMethods.Options], Discover)
-            .WithName("DiscoverUploads").WithSummary("tus discovery: version, extensions, maximum size and checksum algorithms.");
-        api.MapPost("/", CreateAsync)
-            .WithName("CreateUpload").WithSummary("tus creation (and creation-with-upload): Upload-Length, optional Upload-Metadata and first bytes. At most Portico:Uploads:MaxFileBytes (2 GB).");
+        RouteGroupBuilder api = app.MapGroup("/api/uploads").WithTags("Uploads").RequireAuthorization(Permissions.StudiesUpload);
+        api.MapTus(StaffProfile.Instance, "Upload");
         api.MapGet("/", List)
             .WithName("ListUploads").WithSummary("The caller's uploads that have not expired, newest first.");
-        api.MapMethods("/{id}", [HttpMethods.Head], Head)
-            .WithName("GetUploadOffset").WithSummary("tus: the bytes received so far (Upload-Offset).");
-        api.MapPatch("/{id}", AppendAsync)
-            .WithName("AppendUpload").WithSummary("tus: append bytes at Upload-Offset (application/offset+octet-stream), optionally with Upload-Checksum.");
-        api.MapDelete("/{id}", Terminate)
-            .WithName("TerminateUpload").WithSummary("tus termination: discard an upload.");
         api.MapGet("/{id}/outcome", OutcomeAsync)
             .WithName("GetUploadOutcome").WithSummary("What happened to each instance of a finished upload; waitSeconds (at most 60) waits for processing to finish.");
         return app;
+    }
+
+    /// <summary>
+    /// The tus 1.0.0 protocol on <paramref name="api"/> (OPTIONS, POST, HEAD, PATCH, DELETE), with what
+    /// <paramref name="profile"/> decides: who owns an upload and what happens once it is complete.
+    /// </summary>
+    public static RouteGroupBuilder MapTus(this RouteGroupBuilder api, TusProfile profile, string namePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(profile);
+        api.AddEndpointFilter(TusHeadersAsync);
+        api.MapMethods("/", [HttpMethods.Options], Discover)
+            .WithName($"Discover{namePrefix}s").WithSummary("tus discovery: version, extensions, maximum size and checksum algorithms.");
+        api.MapPost("/", (HttpContext context, UploadStore store, CancellationToken cancellationToken) => CreateAsync(context, store, profile, cancellationToken))
+            .WithName($"Create{namePrefix}").WithSummary("tus creation (and creation-with-upload): Upload-Length, optional Upload-Metadata and first bytes. At most Portico:Uploads:MaxFileBytes (2 GB).");
+        api.MapMethods("/{id}", [HttpMethods.Head], (string id, HttpContext context, UploadStore store) => Head(id, context, store, profile))
+            .WithName($"Get{namePrefix}Offset").WithSummary("tus: the bytes received so far (Upload-Offset).");
+        api.MapPatch("/{id}", (string id, HttpContext context, UploadStore store, CancellationToken cancellationToken) => AppendAsync(id, context, store, profile, cancellationToken))
+            .WithName($"Append{namePrefix}").WithSummary("tus: append bytes at Upload-Offset (application/offset+octet-stream), optionally with Upload-Checksum.");
+        api.MapDelete("/{id}", (string id, HttpContext context, UploadStore store, CancellationToken cancellationToken) => TerminateAsync(id, context, store, profile, cancellationToken))
+            .WithName($"Terminate{namePrefix}").WithSummary("tus termination: discard an upload.");
+        return api;
     }
 
     /// <summary>tus needs X-HTTP-Method-Override for clients that cannot send PATCH or DELETE; runs before routing.</summary>
@@ -49,7 +61,8 @@ public static class UploadsApi
         app.Use((context, next) =>
         {
             if (HttpMethods.IsPost(context.Request.Method)
-                && context.Request.Path.StartsWithSegments("/api/uploads", StringComparison.OrdinalIgnoreCase)
+                && (context.Request.Path.StartsWithSegments("/api/uploads", StringComparison.OrdinalIgnoreCase)
+                    || context.Request.Path.StartsWithSegments("/api/portal/uploads", StringComparison.OrdinalIgnoreCase))
                 && context.Request.Headers["X-HTTP-Method-Override"].ToString() is { Length: > 0 } method
                 && (HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method) || HttpMethods.IsHead(method)))
             {
@@ -89,7 +102,7 @@ public static class UploadsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, UploadStore store, UploadProcessor processor, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext context, UploadStore store, TusProfile profile, CancellationToken cancellationToken)
     {
         HttpRequest request = context.Request;
         if (request.Headers.ContainsKey("Upload-Defer-Length") || request.Headers.ContainsKey("Upload-Concat"))
@@ -131,9 +144,15 @@ public static class UploadsApi
             return checksumProblem!;
         }
 
-        string owner = OwnerOf(context.User);
-        UploadRecord record = await store.CreateAsync(owner, context.User.ToIngestSource(context.Connection.RemoteIpAddress?.ToString()), length, metadataHeader, metadata, cancellationToken);
-        string location = $"{request.PathBase}/api/uploads/{record.Id}";
+        if (await profile.CheckCreationAsync(context, length, metadata, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        string owner = profile.OwnerOf(context);
+        UploadRecord record = await store.CreateAsync(owner, profile.SourceOf(context), length, metadataHeader, metadata, cancellationToken);
+        await profile.CreatedAsync(context, record, cancellationToken);
+        string location = $"{request.PathBase}{profile.BasePath}/{record.Id}";
         context.Response.Headers.Location = location;
         context.Response.Headers["Upload-Expires"] = record.ExpiresAt.ToString("R", CultureInfo.InvariantCulture);
         if (!hasBody && length > 0)
@@ -152,14 +171,18 @@ public static class UploadsApi
             return AppendProblem(appended, record);
         }
 
-        await FinishAppendAsync(record, appended.Offset, store, processor, CancellationToken.None);
+        if (await FinishAppendAsync(context, record, appended.Offset, store, profile) is { } completionRefused)
+        {
+            return completionRefused;
+        }
+
         context.Response.Headers["Upload-Offset"] = appended.Offset.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Created(location);
     }
 
     private static Ok<UploadSummary[]> List(HttpContext context, UploadStore store)
     {
-        string owner = OwnerOf(context.User);
+        string owner = StaffProfile.Instance.OwnerOf(context);
         DateTime now = store.UtcNow;
         UploadSummary[] uploads = [.. store.All()
             .Where(r => r.Owner == owner && r.ExpiresAt > now)
@@ -169,9 +192,9 @@ public static class UploadsApi
         return TypedResults.Ok(uploads);
     }
 
-    private static IResult Head(string id, HttpContext context, UploadStore store)
+    private static IResult Head(string id, HttpContext context, UploadStore store, TusProfile profile)
     {
-        if (FindOwn(id, context, store, out UploadRecord? record) is { } missing)
+        if (FindOwn(id, context, store, profile, out UploadRecord? record) is { } missing)
         {
             return missing;
         }
@@ -193,7 +216,7 @@ public static class UploadsApi
         return TypedResults.Ok();
     }
 
-    private static async Task<IResult> AppendAsync(string id, HttpContext context, UploadStore store, UploadProcessor processor, CancellationToken cancellationToken)
+    private static async Task<IResult> AppendAsync(string id, HttpContext context, UploadStore store, TusProfile profile, CancellationToken cancellationToken)
     {
         HttpRequest request = context.Request;
         if (!IsOffsetOctetStream(request.ContentType))
@@ -211,9 +234,14 @@ public static class UploadsApi
             return checksumProblem!;
         }
 
-        if (FindOwn(id, context, store, out UploadRecord? record) is { } missing)
+        if (FindOwn(id, context, store, profile, out UploadRecord? record) is { } missing)
         {
             return missing;
+        }
+
+        if (await profile.CheckChangeAsync(context, record!, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         // A resumed client may reach us before its previous, broken request has been noticed: wait for it briefly.
@@ -247,13 +275,17 @@ public static class UploadsApi
         }
 
         // Interrupted: the client has gone; what arrived is kept for its resume.
-        await FinishAppendAsync(record, appended.Offset, store, processor, CancellationToken.None);
+        if (await FinishAppendAsync(context, record, appended.Offset, store, profile) is { } completionRefused)
+        {
+            return completionRefused;
+        }
+
         return Appended(context, record, appended.Offset);
     }
 
-    private static IResult Terminate(string id, HttpContext context, UploadStore store)
+    private static async Task<IResult> TerminateAsync(string id, HttpContext context, UploadStore store, TusProfile profile, CancellationToken cancellationToken)
     {
-        if (FindOwn(id, context, store, out UploadRecord? record, allowExpired: true) is { } missing)
+        if (FindOwn(id, context, store, profile, out UploadRecord? record, allowExpired: true) is { } missing)
         {
             return missing;
         }
@@ -263,13 +295,19 @@ public static class UploadsApi
             return Problem(StatusCodes.Status409Conflict, "The upload is being processed and can no longer be discarded.", "Upload processing");
         }
 
+        if (await profile.CheckChangeAsync(context, record, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         store.Delete(id);
+        await profile.TerminatedAsync(context, record, cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static async Task<IResult> OutcomeAsync(string id, int? waitSeconds, HttpContext context, UploadStore store, UploadProcessor processor, CancellationToken cancellationToken)
     {
-        if (FindOwn(id, context, store, out UploadRecord? record, allowExpired: true) is { } missing)
+        if (FindOwn(id, context, store, StaffProfile.Instance, out UploadRecord? record, allowExpired: true) is { } missing)
         {
             return missing;
         }
@@ -284,19 +322,16 @@ public static class UploadsApi
         return TypedResults.Ok(new UploadOutcome(record.Id, record.FileName, record.State, offset, record.Length, record.ExpiresAt, [.. record.Results ?? []], record.Error));
     }
 
-    private static async Task FinishAppendAsync(UploadRecord record, long offset, UploadStore store, UploadProcessor processor, CancellationToken cancellationToken)
+    /// <summary>Saves the record after an append; once complete, the profile decides what follows (a result refuses the file).</summary>
+    private static async Task<IResult?> FinishAppendAsync(HttpContext context, UploadRecord record, long offset, UploadStore store, TusProfile profile)
     {
-        bool complete = offset == record.Length;
-        if (complete)
+        if (offset != record.Length)
         {
-            record.State = UploadState.Processing;
+            await store.SaveAsync(record, CancellationToken.None);
+            return null;
         }
 
-        await store.SaveAsync(record, cancellationToken);
-        if (complete)
-        {
-            processor.Enqueue(record.Id);
-        }
+        return await profile.CompletedAsync(context, record, store, CancellationToken.None);
     }
 
     private static NoContent Appended(HttpContext context, UploadRecord record, long offset)
@@ -315,10 +350,10 @@ public static class UploadsApi
         : Problem(460, "The chunk does not match its Upload-Checksum; it was discarded. Send it again.", "Checksum mismatch");
 
     /// <summary>Someone else's upload is reported as not found, like one that does not exist.</summary>
-    private static ProblemHttpResult? FindOwn(string id, HttpContext context, UploadStore store, out UploadRecord? record, bool allowExpired = false)
+    private static ProblemHttpResult? FindOwn(string id, HttpContext context, UploadStore store, TusProfile profile, out UploadRecord? record, bool allowExpired = false)
     {
         record = store.Find(id);
-        if (record is null || record.Owner != OwnerOf(context.User))
+        if (record is null || record.Owner != profile.OwnerOf(context))
         {
             return Problem(StatusCodes.Status404NotFound, "There is no such upload.", "Not found");
         }
@@ -349,7 +384,27 @@ public static class UploadsApi
         return false;
     }
 
-    private static string OwnerOf(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("An authenticated caller has no identifier.");
+    /// <summary>Staff uploads: owned by the user or API key, ingested as soon as they are complete.</summary>
+    private sealed class StaffProfile : TusProfile
+    {
+        public static StaffProfile Instance { get; } = new();
+
+        public override string BasePath => "/api/uploads";
+
+        public override string OwnerOf(HttpContext context) =>
+            context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("An authenticated caller has no identifier.");
+
+        public override Portico.Index.Studies.IngestSource SourceOf(HttpContext context) =>
+            context.User.ToIngestSource(context.Connection.RemoteIpAddress?.ToString());
+
+        public override async ValueTask<IResult?> CompletedAsync(HttpContext context, UploadRecord record, UploadStore store, CancellationToken cancellationToken)
+        {
+            record.State = UploadState.Processing;
+            await store.SaveAsync(record, cancellationToken);
+            context.RequestServices.GetRequiredService<UploadProcessor>().Enqueue(record.Id);
+            return null;
+        }
+    }
 
     private static bool IsOffsetOctetStream(string? contentType) =>
         contentType is not null && contentType.Split(';')[0].Trim().Equals(OffsetOctetStream, StringComparison.OrdinalIgnoreCase);
