@@ -20,7 +20,9 @@ export function startUpload(list, { onChange, onDone, onRefused }) {
     limit: 4,
     chunkSize: 8 * 1024 * 1024,
     retryDelays: RETRY_DELAYS,
-    removeFingerprintOnSuccess: true,
+    // Kept after success: a reload during the upload, with the same files chosen again, finds them on the server
+    // instead of sending them twice. forgetUploads() clears them once the session is over.
+    removeFingerprintOnSuccess: false,
     allowedMetaFields: ['filename', 'relativePath', 'filetype', 'kind', 'studyInstanceUid'],
     onShouldRetry: (error, attempt, options, next) => next(error),
   });
@@ -119,4 +121,15 @@ export function startUpload(list, { onChange, onDone, onRefused }) {
       uppy.destroy();
     },
   };
+}
+
+/** Forgets the resumable uploads remembered for the portal (tus keeps them in localStorage), once a session is over. */
+export function forgetUploads() {
+  try {
+    for (const key of Object.keys(window.localStorage)) {
+      if (key.startsWith('tus::') && (window.localStorage.getItem(key) || '').includes('/api/portal/uploads/')) window.localStorage.removeItem(key);
+    }
+  } catch {
+    // storage disabled: nothing was remembered
+  }
 }

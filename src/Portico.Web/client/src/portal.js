@@ -7,7 +7,7 @@ import { el, formatBytes } from './file-helpers.js';
 import { cancelSession, currentSession, finishSession, openSession, sendManifest, sessionStatus } from './portal-api.js';
 import { renderPanels } from './portal-panels.js';
 import { manifest, uploads } from './portal-selection.js';
-import { startUpload } from './portal-upload.js';
+import { forgetUploads, startUpload } from './portal-upload.js';
 
 const CODE_LENGTH = 15;
 const POLL_MS = 1500;
@@ -97,7 +97,9 @@ export function startPortal(document) {
       validate();
       return;
     }
-    showPanels(notice);
+    showPanels(notice ?? (body.state === 'Uploading'
+      ? 'Your upload did not finish. Select the same images again and press START UPLOAD: the files already sent are not sent again.'
+      : null));
   }
 
   function drawHeader() {
@@ -215,6 +217,7 @@ export function startPortal(document) {
       upload.cancel();
       upload = null;
       const answer = await cancelSession();
+      forgetUploads();
       dialog.close();
       const message = answer.ok || answer.status === 404
         ? 'The upload was cancelled. The files you sent were deleted from the hospital\'s server.'
@@ -250,7 +253,7 @@ export function startPortal(document) {
           return;
         }
         message.replaceChildren();
-        if (status.message) message.append(el('p', { class: `notice ${status.state === 'WaitingForScanner' ? 'notice-warning' : 'notice-info'}`, role: 'status' }, status.message));
+        if (status.message && status.message !== 'Validating files') message.append(el('p', { class: `notice ${status.state === 'WaitingForScanner' ? 'notice-warning' : 'notice-info'}`, role: 'status' }, status.message));
       } else if (answer.status === 401) {
         showCode('Your upload session has ended. The files you sent are with the hospital.', 'info');
         return;
@@ -276,8 +279,8 @@ export function startPortal(document) {
       card.append(refusedList(`${refused.length} ${refused.length === 1 ? 'file was' : 'files were'} refused:`, refused));
       card.append(el('p', { class: 'muted' }, 'If you have questions, contact the hospital with the details at the top of this page.'));
     }
-    if (status.message && status.state !== 'Cancelled') card.append(el('p', { class: 'muted' }, status.message));
     main.replaceChildren(card);
+    forgetUploads();
   }
 
   // ---- start: a reload keeps the session ----
