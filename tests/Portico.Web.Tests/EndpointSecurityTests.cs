@@ -14,8 +14,8 @@ public sealed class EndpointSecurityTests(PorticoFactory factory) : IClassFixtur
     // check is how a patient without an account gets in (it has its own throttle). Signing out needs nobody.
     private static readonly HashSet<string> Public = ["/health/live", "/health/ready", "/openapi/{documentName}.json", "/api/auth/sign-in", "/api/dicom/ca.pem", "/api/portal/session", "/account/sign-out"];
 
-    /// <summary>Pages anyone may open: signing in and what leads to it, and "not found".</summary>
-    private static readonly HashSet<string> PublicPages = ["/account/sign-in", "/account/two-step", "/account/accept-invite", "/not-found"];
+    /// <summary>Pages anyone may open: signing in and what leads to it, "not found", and the public Upload Portal and its manual.</summary>
+    private static readonly HashSet<string> PublicPages = ["/account/sign-in", "/account/two-step", "/account/accept-invite", "/not-found", "/upload", "/upload/manual"];
 
     /// <summary>
     /// The API reference page and its assets are public documentation; the web app's files (scripts, styles) and

@@ -5,6 +5,7 @@
 import Uppy from '@uppy/core';
 import Tus from '@uppy/tus';
 import { readSopInstanceUid } from './dicom-header.js';
+import { droppedFiles, el, formatBytes, mapLimit, problemFromResponse, tusProblemDetail } from './file-helpers.js';
 
 const HEADER_PARALLELISM = 4;
 const LOOKUP_BATCH = 200;
@@ -413,47 +414,6 @@ function hiddenInput(document, folder) {
   return input;
 }
 
-/** Files of a drop, folders walked recursively (their paths kept as the names). */
-async function droppedFiles(dataTransfer) {
-  const entries = [...dataTransfer.items].map((item) => item.webkitGetAsEntry?.()).filter(Boolean);
-  if (entries.length === 0) return [...dataTransfer.files];
-  const files = [];
-  const walk = async (entry, path) => {
-    if (entry.isFile) {
-      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
-      if (path) Object.defineProperty(file, 'relativePath', { value: path + file.name });
-      files.push(file);
-    } else if (entry.isDirectory) {
-      const reader = entry.createReader();
-      for (;;) {
-        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
-        if (batch.length === 0) break;
-        for (const child of batch) await walk(child, `${path}${entry.name}/`);
-      }
-    }
-  };
-  for (const entry of entries) await walk(entry, '');
-  return files;
-}
-
-async function mapLimit(items, limit, fn) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function el(tag, attributes, text) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function badgeClass(status) {
   switch (status) {
     case 'stored': return 'badge-success';
@@ -465,35 +425,10 @@ function badgeClass(status) {
 }
 
 function problemText(error, response) {
-  const body = response?.body ?? error?.originalResponse?.getBody?.();
-  if (typeof body === 'string' && body.startsWith('{')) {
-    try {
-      const problem = JSON.parse(body);
-      return problem.detail || problem.title;
-    } catch { /* not JSON */ }
-  }
+  const detail = tusProblemDetail(error, response);
+  if (detail) return detail;
   const status = error?.originalResponse?.getStatus?.();
   if (status === 401) return 'You are signed out: sign in again, then retry.';
   if (status === 403) return 'Your account may not upload studies.';
   return error?.originalRequest && !status ? 'The server could not be reached.' : null;
-}
-
-async function problemFromResponse(response) {
-  try {
-    const problem = await response.json();
-    return problem.detail || problem.title || `The server answered ${response.status}.`;
-  } catch {
-    return `The server answered ${response.status}.`;
-  }
-}
-
-export function formatBytes(bytes) {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} bytes` : `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
 }
