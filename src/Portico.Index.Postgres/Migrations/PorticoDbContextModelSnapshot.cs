@@ -677,6 +677,70 @@ namespace Portico.Index.Postgres.Migrations
                     b.ToTable("DicomIdentities", (string)null);
                 });
 
+            modelBuilder.Entity("Portico.Index.Scanning.QuarantinedFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("QuarantinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ZipEntry")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Source", "Portico.Index.Scanning.QuarantinedFile.Source#IngestSource", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Address")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("SourceAddress");
+
+                            b1.Property<string>("Id")
+                                .HasMaxLength(256)
+                                .HasColumnType("character varying(256)")
+                                .HasColumnName("SourceId");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)")
+                                .HasColumnName("SourceKind");
+
+                            b1.Property<string>("Name")
+                                .HasMaxLength(256)
+                                .HasColumnType("character varying(256)")
+                                .HasColumnName("SourceName");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QuarantinedAt");
+
+                    b.ToTable("QuarantinedFiles", (string)null);
+                });
+
             modelBuilder.Entity("Portico.Index.StressTests.AgentFailure", b =>
                 {
                     b.Property<Guid>("Id")

@@ -668,6 +668,70 @@ namespace Portico.Index.Sqlite.Migrations
                     b.ToTable("DicomIdentities", (string)null);
                 });
 
+            modelBuilder.Entity("Portico.Index.Scanning.QuarantinedFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("QuarantinedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ZipEntry")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Source", "Portico.Index.Scanning.QuarantinedFile.Source#IngestSource", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Address")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SourceAddress");
+
+                            b1.Property<string>("Id")
+                                .HasMaxLength(256)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SourceId");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SourceKind");
+
+                            b1.Property<string>("Name")
+                                .HasMaxLength(256)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SourceName");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QuarantinedAt");
+
+                    b.ToTable("QuarantinedFiles", (string)null);
+                });
+
             modelBuilder.Entity("Portico.Index.StressTests.AgentFailure", b =>
                 {
                     b.Property<Guid>("Id")

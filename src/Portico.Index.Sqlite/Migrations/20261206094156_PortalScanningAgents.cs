@@ -6,11 +6,37 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Portico.Index.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class PortalSessions : Migration
+    public partial class PortalScanningAgents : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "AgentFailures",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ApiKeyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Folder = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Files = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    FailedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RetryRequestedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RetryRequestedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentFailures", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AgentFailures_ApiKeys_ApiKeyId",
+                        column: x => x.ApiKeyId,
+                        principalTable: "ApiKeys",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "PortalSessions",
                 columns: table => new
@@ -40,6 +66,27 @@ namespace Portico.Index.Sqlite.Migrations
                         principalTable: "UploadCodes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuarantinedFiles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    QuarantinedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ZipEntry = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    Signature = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    SizeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    SourceAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    SourceId = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    SourceKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SourceName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuarantinedFiles", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -141,6 +188,16 @@ namespace Portico.Index.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AgentFailures_ApiKeyId",
+                table: "AgentFailures",
+                column: "ApiKeyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentFailures_ResolvedAt_FailedAt",
+                table: "AgentFailures",
+                columns: new[] { "ResolvedAt", "FailedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PortalAttachments_BlobKey",
                 table: "PortalAttachments",
                 column: "BlobKey");
@@ -204,11 +261,19 @@ namespace Portico.Index.Sqlite.Migrations
                 name: "IX_PortalStudies_StudyInstanceUid",
                 table: "PortalStudies",
                 column: "StudyInstanceUid");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuarantinedFiles_QuarantinedAt",
+                table: "QuarantinedFiles",
+                column: "QuarantinedAt");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AgentFailures");
+
             migrationBuilder.DropTable(
                 name: "PortalAttachments");
 
@@ -220,6 +285,9 @@ namespace Portico.Index.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "PortalStudies");
+
+            migrationBuilder.DropTable(
+                name: "QuarantinedFiles");
 
             migrationBuilder.DropTable(
                 name: "PortalSessions");

@@ -6,11 +6,37 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Portico.Index.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class PortalSessions : Migration
+    public partial class PortalScanningAgents : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "AgentFailures",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ApiKeyId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Folder = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Files = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    FailedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    RetryRequestedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RetryRequestedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ResolvedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentFailures", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AgentFailures_ApiKeys_ApiKeyId",
+                        column: x => x.ApiKeyId,
+                        principalTable: "ApiKeys",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "PortalSessions",
                 columns: table => new
@@ -40,6 +66,27 @@ namespace Portico.Index.Postgres.Migrations
                         principalTable: "UploadCodes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuarantinedFiles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    QuarantinedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    ZipEntry = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    Signature = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    SizeBytes = table.Column<long>(type: "bigint", nullable: false),
+                    Sha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    SourceAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    SourceId = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    SourceKind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SourceName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuarantinedFiles", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -141,6 +188,16 @@ namespace Portico.Index.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AgentFailures_ApiKeyId",
+                table: "AgentFailures",
+                column: "ApiKeyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentFailures_ResolvedAt_FailedAt",
+                table: "AgentFailures",
+                columns: new[] { "ResolvedAt", "FailedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PortalAttachments_BlobKey",
                 table: "PortalAttachments",
                 column: "BlobKey");
@@ -204,11 +261,19 @@ namespace Portico.Index.Postgres.Migrations
                 name: "IX_PortalStudies_StudyInstanceUid",
                 table: "PortalStudies",
                 column: "StudyInstanceUid");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuarantinedFiles_QuarantinedAt",
+                table: "QuarantinedFiles",
+                column: "QuarantinedAt");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AgentFailures");
+
             migrationBuilder.DropTable(
                 name: "PortalAttachments");
 
@@ -220,6 +285,9 @@ namespace Portico.Index.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "PortalStudies");
+
+            migrationBuilder.DropTable(
+                name: "QuarantinedFiles");
 
             migrationBuilder.DropTable(
                 name: "PortalSessions");
