@@ -233,3 +233,37 @@ internal static class FactoryDb
         return await query(scope.ServiceProvider.GetRequiredService<PorticoDbContext>());
     }
 }
+
+/// <summary>A crash between moving a file into the quarantine and committing its row: the row is recovered at start.</summary>
+public sealed class QuarantineRecoveryTests
+{
+    [Fact]
+    public async Task A_quarantined_file_without_a_row_gets_one_from_its_side_record()
+    {
+        await using var factory = new PorticoFactory();
+        await factory.InitializeAsync();
+        string directory = Path.Combine(factory.DataDirectory, "quarantine");
+        Directory.CreateDirectory(directory);
+        Guid withRecord = Guid.CreateVersion7(), bare = Guid.CreateVersion7();
+        await File.WriteAllBytesAsync(Path.Combine(directory, withRecord.ToString("N") + ".bin"), ClamAvScannerTests.Eicar, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            Path.Combine(directory, withRecord.ToString("N") + ".json"),
+            """{"id":"x","quarantinedAt":"2026-12-01T10:00:00Z","fileName":"cd.zip","zipEntry":"a/b.exe","signature":"Test.Sig","sizeBytes":68,"sha256":"x","source":{"kind":"UploadCode","id":"c1","name":"ABCD","address":"192.0.2.1"}}""",
+            TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(directory, bare.ToString("N") + ".bin"), [1, 2, 3], TestContext.Current.CancellationToken);
+
+        int recovered;
+        await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
+        {
+            recovered = await scope.ServiceProvider.GetRequiredService<QuarantineService>().RecoverAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(2, recovered);
+        QuarantinedFile row = await factory.WithDb(db => db.QuarantinedFiles.SingleAsync(q => q.Id == new QuarantinedFileId(withRecord), TestContext.Current.CancellationToken));
+        Assert.Equal(("cd.zip", "a/b.exe", "Test.Sig", IngestSourceKind.UploadCode, "ABCD"), (row.FileName, row.ZipEntry, row.Signature, row.Source.Kind, row.Source.Name));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ClamAvScannerTests.Eicar)), row.Sha256);
+        QuarantinedFile unknown = await factory.WithDb(db => db.QuarantinedFiles.SingleAsync(q => q.Id == new QuarantinedFileId(bare), TestContext.Current.CancellationToken));
+        Assert.Equal(("unknown", 3L), (unknown.FileName, unknown.SizeBytes));
+        Assert.Equal(2, await factory.WithDb(db => db.AuditEntries.CountAsync(a => a.Action == "Upload.Quarantined", TestContext.Current.CancellationToken)));
+    }
+}

@@ -17,7 +17,10 @@ namespace Portico.Web.Features.Scanning;
 /// </summary>
 public sealed partial class QuarantineService(PorticoDbContext db, IOptions<ScanningOptions> options, TimeProvider clock, ILogger<QuarantineService> logger)
 {
-    private static readonly JsonSerializerOptions SideRecordJson = new() { WriteIndented = true };
+    /// <summary>Moving a file in and committing its row happen under it, so recovery never sees a file half quarantined.</summary>
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    private static readonly JsonSerializerOptions SideRecordJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>One quarantined file as administrators see it.</summary>
     public sealed record QuarantineRow(
@@ -57,6 +60,23 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
         string target = PathOf(row.Id);
 
         // From here on the file is out of the upload area whatever happens: no cancellation half-way.
+        await Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await MoveInAsync(path, target, row, zipEntry, source).ConfigureAwait(false);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+
+        LogQuarantined(logger, row.Id.Value, row.Signature, source.Kind, row.SizeBytes);
+        cancellationToken.ThrowIfCancellationRequested();
+        return row;
+    }
+
+    private async Task MoveInAsync(string path, string target, QuarantinedFile row, string? zipEntry, IngestSource source)
+    {
         File.Move(path, target);
         (row.SizeBytes, row.Sha256) = await HashAsync(target).ConfigureAwait(false);
         await WriteSideRecordAsync(row).ConfigureAwait(false);
@@ -73,9 +93,6 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
             RemoteAddress = source.Address,
         });
         await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-        LogQuarantined(logger, row.Id.Value, row.Signature, source.Kind, row.SizeBytes);
-        cancellationToken.ThrowIfCancellationRequested();
-        return row;
     }
 
     /// <summary>Quarantined files, newest first.</summary>
@@ -104,11 +121,80 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
             "Quarantine.Deleted",
             "quarantine/" + row.Id,
             JsonSerializer.Serialize(new { signature = row.Signature, sizeBytes = row.SizeBytes, sha256 = row.Sha256, sourceKind = row.Source.Kind.ToString(), sourceId = row.Source.Id })));
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        File.Delete(PathOf(id));
-        File.Delete(SideRecordPath(id));
+        await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            File.Delete(PathOf(id));
+            File.Delete(SideRecordPath(id));
+        }
+        finally
+        {
+            Gate.Release();
+        }
+
         LogDeleted(logger, id.Value);
         return true;
+    }
+
+    /// <summary>
+    /// After a crash between moving a file into the quarantine and committing its row: gives every quarantined file
+    /// without a row one, from its side record (or, without one, from the bytes alone), audited like the original
+    /// quarantining. Returns how many were recovered.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return 0;
+        }
+
+        await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RecoverUnderGateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private async Task<int> RecoverUnderGateAsync(CancellationToken cancellationToken)
+    {
+        int recovered = 0;
+        foreach (string bytesPath in System.IO.Directory.EnumerateFiles(Directory, "*.bin").ToList())
+        {
+            if (!Guid.TryParseExact(Path.GetFileNameWithoutExtension(bytesPath), "N", out Guid guid))
+            {
+                continue;
+            }
+
+            var id = new QuarantinedFileId(guid);
+            if (await db.QuarantinedFiles.AnyAsync(q => q.Id == id, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            QuarantinedFile row = await ReadSideRecordAsync(id, cancellationToken).ConfigureAwait(false)
+                ?? new QuarantinedFile { Id = id, QuarantinedAt = File.GetLastWriteTimeUtc(bytesPath), FileName = "unknown", Signature = "unknown", Source = new IngestSource(IngestSourceKind.Import) };
+            (row.SizeBytes, row.Sha256) = await HashAsync(bytesPath).ConfigureAwait(false);
+            db.QuarantinedFiles.Add(row);
+            db.AuditEntries.Add(new AuditEntry
+            {
+                At = clock.GetUtcNow().UtcDateTime,
+                Actor = "system",
+                ActorKind = ActorKind.System,
+                Action = "Upload.Quarantined",
+                Target = "quarantine/" + row.Id,
+                Details = JsonSerializer.Serialize(new { signature = row.Signature, sizeBytes = row.SizeBytes, sha256 = row.Sha256, sourceKind = row.Source.Kind.ToString(), sourceId = row.Source.Id, recovered = true }),
+            });
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            LogRecovered(logger, guid);
+            recovered++;
+        }
+
+        return recovered;
     }
 
     private static ActorKind ActorKindOf(IngestSourceKind kind) => kind switch
@@ -168,6 +254,39 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
             await JsonSerializer.SerializeAsync(stream, record, SideRecordJson).ConfigureAwait(false);
         }
     }
+
+    private async Task<QuarantinedFile?> ReadSideRecordAsync(QuarantinedFileId id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = new FileStream(SideRecordPath(id), FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                SideRecord? record = await JsonSerializer.DeserializeAsync<SideRecord>(stream, SideRecordJson, cancellationToken).ConfigureAwait(false);
+                return record is null ? null : new QuarantinedFile
+                {
+                    Id = id,
+                    QuarantinedAt = record.QuarantinedAt,
+                    FileName = Truncate(record.FileName ?? "unknown", 256),
+                    ZipEntry = record.ZipEntry is null ? null : Truncate(record.ZipEntry, 1024),
+                    Signature = Truncate(record.Signature ?? "unknown", 256),
+                    Source = new IngestSource(Enum.TryParse(record.Source?.Kind, out IngestSourceKind kind) ? kind : IngestSourceKind.Import, record.Source?.Id, record.Source?.Name, record.Source?.Address),
+                };
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The side record as written by <see cref="WriteSideRecordAsync"/>.</summary>
+    private sealed record SideRecord(DateTime QuarantinedAt, string? FileName, string? ZipEntry, string? Signature, SideRecordSource? Source);
+
+    private sealed record SideRecordSource(string? Kind, string? Id, string? Name, string? Address);
+
+    [LoggerMessage(7105, LogLevel.Warning, "Quarantined file {QuarantineId} had no row (the server stopped while quarantining it): recovered")]
+    private static partial void LogRecovered(ILogger logger, Guid quarantineId);
 
     [LoggerMessage(7101, LogLevel.Warning, "Malware found in an upload: moved to quarantine {QuarantineId} (signature {Signature}, source {SourceKind}, {SizeBytes} bytes)")]
     private static partial void LogQuarantined(ILogger logger, Guid quarantineId, string signature, IngestSourceKind sourceKind, long sizeBytes);

@@ -24,6 +24,7 @@ public static class ScanningServiceCollectionExtensions
         services.AddSingleton<UploadScanning>();
         services.AddSingleton<IUploadScanning>(sp => sp.GetRequiredService<UploadScanning>());
         services.AddScoped<QuarantineService>();
+        services.AddHostedService<QuarantineRecovery>();
         return services;
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class UploadProcessor(
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _finished = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _inProgress = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _waiting = new(StringComparer.Ordinal);
 
     public void Enqueue(string id)
     {
@@ -93,6 +94,7 @@ public sealed partial class UploadProcessor(
         UploadRecord? record = store.Find(id);
         if (record is not { State: UploadState.Processing })
         {
+            _waiting.TryRemove(id, out _);
             return;
         }
 
@@ -148,6 +150,7 @@ public sealed partial class UploadProcessor(
             return; // shutting down: processed again at the next start
         }
 
+        _waiting.TryRemove(id, out _);
         DateTime now = clock.GetUtcNow().UtcDateTime;
         record.CompletedAt = now;
         record.ExpiresAt = now + options.Value.Expiration;
@@ -187,6 +190,7 @@ public sealed partial class UploadProcessor(
     {
         bool first = record.Waiting is null;
         record.Waiting = reason ?? UploadScanning.WaitingReason;
+        _waiting.TryAdd(record.Id, 0);
         await store.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
         if (first)
         {
@@ -204,19 +208,12 @@ public sealed partial class UploadProcessor(
         using var timer = new PeriodicTimer(scanningOptions.Value.RetryInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            try
+            foreach (string id in _waiting.Keys)
             {
-                foreach (UploadRecord record in store.All())
+                if (!_inProgress.ContainsKey(id))
                 {
-                    if (record is { State: UploadState.Processing, Waiting: not null } && !_inProgress.ContainsKey(record.Id))
-                    {
-                        _queue.Writer.TryWrite(record.Id);
-                    }
+                    _queue.Writer.TryWrite(id);
                 }
-            }
-            catch (IOException ex)
-            {
-                LogSweepFailed(logger, ex);
             }
         }
     }
