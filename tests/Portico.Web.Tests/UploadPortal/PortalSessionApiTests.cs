@@ -213,5 +213,41 @@ public sealed class PortalSessionApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/portal/session", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task Portal_uploads_resume_with_HEAD_and_PATCH_and_honour_X_HTTP_Method_Override()
+    {
+        using HttpClient browser = await _portal.OpenSessionAsync();
+        Assert.Equal(HttpStatusCode.OK, (await ManifestAsync(browser, Manifest([Study("1.2.3", 1)]))).StatusCode);
+        byte[] bytes = TestFiles.WithNewUids("CT_small.dcm", out _, out _);
+        using HttpRequestMessage create = Tus(HttpMethod.Post, "/api/portal/uploads");
+        create.Headers.Add("Upload-Length", bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        create.Headers.Add("Upload-Metadata", Metadata(("filename", "a.dcm"), ("relativePath", "CD/DICOM/a.dcm"), ("kind", "dicom")));
+        HttpResponseMessage created = await browser.SendAsync(create, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        string location = created.Headers.Location!.ToString();
+        Assert.StartsWith("/api/portal/uploads/", location, StringComparison.Ordinal);
+
+        using HttpRequestMessage first = Tus(HttpMethod.Post, location);
+        first.Headers.Add("X-HTTP-Method-Override", "PATCH");
+        first.Headers.Add("Upload-Offset", "0");
+        first.Content = Body(bytes[..1000]);
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.SendAsync(first, Ct)).StatusCode);
+        using HttpRequestMessage head = Tus(HttpMethod.Head, location);
+        HttpResponseMessage offset = await browser.SendAsync(head, Ct);
+        Assert.Equal("1000", offset.Headers.GetValues("Upload-Offset").Single());
+        using HttpRequestMessage rest = Tus(HttpMethod.Patch, location);
+        rest.Headers.Add("Upload-Offset", "1000");
+        rest.Content = Body(bytes[1000..]);
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.SendAsync(rest, Ct)).StatusCode);
+
+        // Another session's (or a staff member's) view of the upload: not found.
+        using HttpClient other = await _portal.OpenSessionAsync();
+        using HttpRequestMessage foreign = Tus(HttpMethod.Head, location);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.SendAsync(foreign, Ct)).StatusCode);
+        PortalFile file = await _portal.WithDbAsync(db => db.PortalFiles.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal((PortalFileStatus.Received, "CD/DICOM/a.dcm"), (file.Status, file.FileName));
+        Assert.Equal(0, await _portal.WithDbAsync(db => db.Instances.CountAsync(Ct)));
+    }
+
     internal static byte[] Pdf => "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();
 }

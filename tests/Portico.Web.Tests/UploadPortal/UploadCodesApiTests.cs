@@ -18,7 +18,14 @@ public sealed partial class UploadCodesApiTests : IAsyncLifetime
 
     private readonly PorticoFactory _server = new() { Settings = new Dictionary<string, string> { ["Portico:UploadPortal:WrongCodeDelayStep"] = Step.ToString() } };
 
-    public ValueTask InitializeAsync() => _server.InitializeAsync();
+    /// <summary>No malware scanner runs in these tests: the portal opens only with unscanned uploads allowed.</summary>
+    public async ValueTask InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        using HttpClient admin = _server.Admin();
+        HttpResponseMessage saved = await admin.PutAsJsonAsync("/api/upload-portal/settings", Settings(), TestContext.Current.CancellationToken);
+        Assert.True(saved.IsSuccessStatusCode);
+    }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
@@ -149,7 +156,7 @@ public sealed partial class UploadCodesApiTests : IAsyncLifetime
 
         HttpResponseMessage ok = await admin.PutAsJsonAsync("/api/upload-portal/settings", Settings(maxSessionBytes: 5L * 1024 * 1024 * 1024), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        Assert.Equal(1, await WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "UploadPortal.SettingsChanged", TestContext.Current.CancellationToken)));
+        Assert.Equal(2, await WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "UploadPortal.SettingsChanged", TestContext.Current.CancellationToken))); // with InitializeAsync's
     }
 
     private static object Settings(string institution = "Example Hospital", long maxSessionBytes = 2L * 1024 * 1024 * 1024) => new
@@ -164,7 +171,7 @@ public sealed partial class UploadCodesApiTests : IAsyncLifetime
         maxStudiesPerSession = 10,
         defaultCodeValidityDays = 14,
         maxCodeValidityDays = 90,
-        allowUnscannedUploads = false,
+        allowUnscannedUploads = true,
     };
 
     private static async Task<JsonElement> CreateAsync(HttpClient admin, object request)

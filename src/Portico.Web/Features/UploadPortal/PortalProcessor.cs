@@ -174,10 +174,7 @@ public sealed partial class PortalProcessor(
             }
 
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            if (scan.Status != UploadScanStatus.Infected)
-            {
-                store.Delete(file.UploadId);
-            }
+            store.Delete(file.UploadId); // an infected file's bytes are already in the scanner's quarantine
         }
 
         await CompleteAsync(db, session, cancellationToken).ConfigureAwait(false);
