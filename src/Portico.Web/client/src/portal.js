@@ -266,7 +266,8 @@ export function startPortal(document) {
 
   function showOutcome(status) {
     const card = el('section', { class: 'card portal-status', 'aria-labelledby': 'portal-status-title' });
-    const refused = (status.files || []).filter((f) => f.status === 'Refused' || f.status === 'Infected');
+    // A CD's index (DICOMDIR, inside a ZIP) is no image: the page said it is skipped, so it is not listed as refused.
+    const refused = (status.files || []).filter((f) => (f.status === 'Refused' || f.status === 'Infected') && !/(^|\/)DICOMDIR$/i.test(f.file));
     const stored = status.stored ?? (status.files || []).filter((f) => f.status === 'Stored' || f.status === 'Duplicate').length;
     if (status.state === 'Cancelled') {
       card.append(el('h2', { id: 'portal-status-title' }, 'Upload cancelled'), el('p', { class: 'notice notice-info', role: 'status' }, status.message || 'This upload was cancelled; nothing was kept.'));
