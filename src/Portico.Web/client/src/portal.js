@@ -214,9 +214,12 @@ export function startPortal(document) {
     dialog.addEventListener('close', () => dialog.remove());
     yes.addEventListener('click', async () => {
       yes.disabled = true;
+      // Stop sending first, then let the server discard the session's files in one go; only then drop the uploads
+      // here (their own deletion requests would otherwise race with the session's).
+      upload.pause();
+      const answer = await cancelSession();
       upload.cancel();
       upload = null;
-      const answer = await cancelSession();
       forgetUploads();
       dialog.close();
       const message = answer.ok || answer.status === 404
