@@ -269,8 +269,10 @@ export function startPortal(document) {
 
   function showOutcome(status) {
     const card = el('section', { class: 'card portal-status', 'aria-labelledby': 'portal-status-title' });
-    // A CD's index (DICOMDIR, inside a ZIP) is no image: the page said it is skipped, so it is not listed as refused.
-    const refused = (status.files || []).filter((f) => (f.status === 'Refused' || f.status === 'Infected') && !/(^|\/)DICOMDIR$/i.test(f.file));
+    // Not listed as refused: a CD's index (DICOMDIR, inside a ZIP), which the page said is skipped, and a file that
+    // did arrive whole in another attempt (a pause can cut an upload's creation, and the file is then sent again).
+    const arrived = new Set((status.files || []).filter((f) => f.status === 'Stored' || f.status === 'Duplicate').map((f) => f.file));
+    const refused = (status.files || []).filter((f) => (f.status === 'Refused' || f.status === 'Infected') && !/(^|\/)DICOMDIR$/i.test(f.file) && !(f.status === 'Refused' && arrived.has(f.file)));
     const stored = status.stored ?? (status.files || []).filter((f) => f.status === 'Stored' || f.status === 'Duplicate').length;
     if (status.state === 'Cancelled') {
       card.append(el('h2', { id: 'portal-status-title' }, 'Upload cancelled'), el('p', { class: 'notice notice-info', role: 'status' }, status.message || 'This upload was cancelled; nothing was kept.'));
