@@ -58,9 +58,17 @@ public sealed class UploadedStudyInfoTests(PorticoServer server, BrowserSession 
         using HttpClient admin = Server.Admin();
         HttpResponseMessage saved = await admin.PutAsJsonAsync("/api/upload-portal/settings", new
         {
-            institutionName = "St Example Imaging", phone = "+1 555 0100", email = "imaging@hospital.example", manualUrl = "",
-            privacyPolicy = "Policy", consentText = "Consent", maxSessionBytes = 100L * 1024 * 1024, maxStudiesPerSession = 10,
-            defaultCodeValidityDays = 14, maxCodeValidityDays = 90, allowUnscannedUploads = true,
+            institutionName = "St Example Imaging",
+            phone = "+1 555 0100",
+            email = "imaging@hospital.example",
+            manualUrl = "",
+            privacyPolicy = "Policy",
+            consentText = "Consent",
+            maxSessionBytes = 100L * 1024 * 1024,
+            maxStudiesPerSession = 10,
+            defaultCodeValidityDays = 14,
+            maxCodeValidityDays = 90,
+            allowUnscannedUploads = true,
         }, Ct);
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync(Ct));
         HttpResponseMessage created = await admin.PostAsJsonAsync("/api/upload-codes", new { }, Ct);
@@ -73,8 +81,12 @@ public sealed class UploadedStudyInfoTests(PorticoServer server, BrowserSession 
         byte[] pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();
         HttpResponseMessage manifest = await portal.PostAsJsonAsync("/api/portal/session/manifest", new
         {
-            email = "patient@example.com", phone = "+41 79 123 45 67", privacyAccepted = true, consentAccepted = true,
-            totalBytes = dicom.Length + pdf.Length, unlinkedNonDicomFiles = 0,
+            email = "patient@example.com",
+            phone = "+41 79 123 45 67",
+            privacyAccepted = true,
+            consentAccepted = true,
+            totalBytes = dicom.Length + pdf.Length,
+            unlinkedNonDicomFiles = 0,
             studies = new[] { new { studyInstanceUid = studyUid, comment = "Images from the cardiology clinic", dicomFiles = 1, nonDicomFiles = 1 } },
         }, Ct);
         Assert.True(manifest.IsSuccessStatusCode, await manifest.Content.ReadAsStringAsync(Ct));

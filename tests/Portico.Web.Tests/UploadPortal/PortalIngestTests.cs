@@ -213,6 +213,29 @@ public sealed class PortalIngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_study_a_user_uploaded_records_the_user_and_one_from_a_script_has_no_upload_record()
+    {
+        using HttpClient staff = _portal.Browser();
+        HttpResponseMessage signedIn = await staff.PostAsJsonAsync("/api/auth/sign-in", new { email = "admin@test.local", password = "correct horse battery staple" }, Ct);
+        Assert.True(signedIn.IsSuccessStatusCode, await signedIn.Content.ReadAsStringAsync(Ct));
+        byte[] byUser = DicomSamples.WithNewUids("CT_small.dcm", out string userStudy, out _);
+        byte[] byKey = DicomSamples.WithNewUids("MR_small.dcm", out string keyStudy, out _);
+        foreach ((HttpClient client, byte[] bytes) in new[] { (staff, byUser), (_portal.Admin(), byKey) })
+        {
+            using var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/dicom");
+            HttpResponseMessage stored = await client.PostAsync("/api/instances", content, Ct);
+            Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync(Ct));
+        }
+
+        UploadRecords.UploadRecord record = (await _portal.WithDbAsync(db => UploadRecords.FindAsync(db, userStudy, showOriginalIds: true, Ct)))!;
+        Assert.False(record.ByUploadCode);
+        Assert.Equal("admin@test.local", record.By);
+        Assert.Null(record.OriginalPatientId);
+        Assert.Null(await _portal.WithDbAsync(db => UploadRecords.FindAsync(db, keyStudy, showOriginalIds: true, Ct)));
+    }
+
+    [Fact]
     public async Task Finishing_before_the_manifest_is_refused_and_after_finish_no_more_files_are_accepted()
     {
         using HttpClient browser = await _portal.OpenSessionAsync();
