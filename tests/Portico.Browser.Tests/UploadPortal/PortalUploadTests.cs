@@ -26,10 +26,80 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
 
         await Portal.StartButton(page).ClickAsync();
 
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upload successful" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await ExpectSuccessAsync(page, 60);
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "received by St Example Imaging" })).ToBeVisibleAsync();
         Assert.Equal(2, await StoredCountAsync(sop1, sop2));
         await ScreenshotAsync(page, "upload-portal-success");
+    }
+
+    [Fact]
+    public async Task A_ZIP_is_read_entry_by_entry_and_its_images_are_stored()
+    {
+        await Portal.ConfigureAsync(Server);
+        IPage page = await NewPageAsync();
+        await Portal.OpenAsync(Server, page);
+        string studyUid = Portal.NewStudyUid();
+        byte[] zip = Portico.Browser.Tests.Uploads.UploadTests.Zip(
+            ("CD/DICOMDIR", Portal.Dicom("MR_small.dcm", studyUid, out _).Buffer),
+            ("CD/IMAGES/IM1", Portal.Dicom("CT_small.dcm", studyUid, out string sop1).Buffer),
+            ("CD/IMAGES/IM2", Portal.Dicom("MR_small.dcm", studyUid, out string sop2).Buffer));
+
+        await Portal.AddFilesAsync(page, new FilePayload { Name = "cd.zip", MimeType = "application/zip", Buffer = zip });
+
+        ILocator study = page.GetByRole(AriaRole.Article, new() { Name = "Study 1" });
+        await Expect(study.Locator("dd").Nth(4)).ToHaveTextAsync("2"); // DICOMDIR left out
+        await Expect(page.Locator(".portal-patient")).ToContainTextAsync("Doe, Jane");
+        await Portal.AcceptAsync(page);
+        await Portal.StartButton(page).ClickAsync();
+        await ExpectSuccessAsync(page, 60);
+        Assert.Equal(2, await StoredCountAsync(sop1, sop2));
+    }
+
+    [Fact]
+    public async Task A_CD_folder_of_500_images_and_a_referral_uploads_pauses_resumes_and_succeeds()
+    {
+        await Portal.ConfigureAsync(Server);
+        string cd = Path.Combine(Path.GetTempPath(), "portico-portal-cd500-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(cd, "DICOM"));
+        try
+        {
+            string studyUid = Portal.NewStudyUid();
+            var sops = new List<string>();
+            for (int i = 0; i < 500; i++)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(cd, "DICOM", $"IM{i:D5}"), Portal.Dicom("MR_small.dcm", studyUid, out string sop).Buffer, TestContext.Current.CancellationToken);
+                sops.Add(sop);
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(cd, "referral.pdf"), Portal.Pdf("referral.pdf").Buffer, TestContext.Current.CancellationToken);
+            IPage page = await NewPageAsync();
+            await Portal.OpenAsync(Server, page);
+            IFileChooser chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Select a folder" }).ClickAsync());
+            await chooser.SetFilesAsync(cd);
+            ILocator study = page.GetByRole(AriaRole.Article, new() { Name = "Study 1" });
+            await Expect(study.Locator("dd").Nth(4)).ToHaveTextAsync("500", new() { Timeout = 60_000 });
+            await Expect(study.Locator("dd").Nth(5)).ToHaveTextAsync("1");
+            await Portal.AcceptAsync(page);
+            await Portal.StartButton(page).ClickAsync();
+
+            ILocator progress = page.Locator(".portal-progress-text");
+            await Expect(progress).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"· [1-9]\d* of 501 files sent"), new() { Timeout = 60_000 });
+            await page.GetByRole(AriaRole.Button, new() { Name = "PAUSE UPLOAD" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upload paused" })).ToBeVisibleAsync();
+            await Task.Delay(1000, TestContext.Current.CancellationToken);
+            string paused = await progress.TextContentAsync() ?? "";
+            await Task.Delay(1500, TestContext.Current.CancellationToken);
+            Assert.Equal(paused, await progress.TextContentAsync());
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "RESUME UPLOAD" }).ClickAsync();
+            await ExpectSuccessAsync(page, 240);
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "501 files were received" })).ToBeVisibleAsync();
+            Assert.Equal(500, await StoredCountAsync([.. sops]));
+        }
+        finally
+        {
+            Directory.Delete(cd, recursive: true);
+        }
     }
 
     [Fact]
@@ -68,7 +138,7 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
 
         await page.GetByRole(AriaRole.Button, new() { Name = "RESUME UPLOAD" }).ClickAsync();
 
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upload successful" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await ExpectSuccessAsync(page, 60);
         Assert.Equal(2, await StoredCountAsync(sop1, sop2));
     }
 
@@ -181,7 +251,7 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
         await ScreenshotAsync(page, "upload-portal-offline");
         await page.Context.SetOfflineAsync(false);
 
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upload successful" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await ExpectSuccessAsync(page, 60);
         Assert.Equal(1, await StoredCountAsync(sop));
         Assert.Equal(1, Volatile.Read(ref creations)); // resumed, never started again
         lock (offsets)
@@ -278,6 +348,14 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
 
         Assert.Equal("beforeunload", await asked.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         release.SetResult();
+    }
+
+    /// <summary>Waits for the outcome and asserts it is "Upload successful" (else fails with what the page says).</summary>
+    private static async Task ExpectSuccessAsync(IPage page, int seconds)
+    {
+        ILocator outcome = page.Locator(".portal-status h2").Filter(new() { HasNotTextRegex = new System.Text.RegularExpressions.Regex("^(Uploading|Upload paused|Validating files)$") });
+        await Expect(outcome).ToBeVisibleAsync(new() { Timeout = seconds * 1000 });
+        Assert.True(await outcome.TextContentAsync() == "Upload successful", await page.Locator(".portal-status").InnerTextAsync());
     }
 
     private Task<int> StoredCountAsync(params string[] sopInstanceUids) =>
