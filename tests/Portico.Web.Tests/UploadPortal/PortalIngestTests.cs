@@ -184,6 +184,41 @@ public sealed class PortalIngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_attempt_the_browser_abandoned_and_made_again_is_not_reported_as_refused()
+    {
+        using HttpClient browser = await _portal.OpenSessionAsync();
+        (byte[] a, byte[] b, _, string studyUid, _, _) = Files();
+        Assert.Equal(HttpStatusCode.OK, (await ManifestAsync(browser, Manifest([Study(studyUid, 2)]))).StatusCode);
+        using (HttpRequestMessage cut = Tus(HttpMethod.Post, "/api/portal/uploads"))
+        {
+            // A pause cut this creation: no bytes arrived, and the browser created the upload again.
+            cut.Headers.Add("Upload-Length", b.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            cut.Headers.Add("Upload-Metadata", Metadata(("filename", "IM2"), ("kind", "dicom")));
+            Assert.Equal(HttpStatusCode.Created, (await browser.SendAsync(cut, Ct)).StatusCode);
+        }
+
+        using (HttpRequestMessage half = Tus(HttpMethod.Post, "/api/portal/uploads"))
+        {
+            // Another file that never arrived whole is still reported.
+            half.Headers.Add("Upload-Length", "4096");
+            half.Headers.Add("Upload-Metadata", Metadata(("filename", "IM3"), ("kind", "dicom")));
+            Assert.Equal(HttpStatusCode.Created, (await browser.SendAsync(half, Ct)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await UploadDicomAsync(browser, a, "IM1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await UploadDicomAsync(browser, b, "IM2")).StatusCode);
+
+        await FinishAsync(browser);
+        JsonElement done = await WaitForStateAsync(browser, "Completed");
+
+        JsonElement refused = Assert.Single(done.GetProperty("files").EnumerateArray(), f => f.GetProperty("status").GetString() == "Refused");
+        Assert.Equal("IM3", refused.GetProperty("file").GetString());
+        Assert.Equal("The upload of this file did not finish.", refused.GetProperty("reason").GetString());
+        Assert.Equal(2, done.GetProperty("stored").GetInt32());
+        Assert.Equal(1, done.GetProperty("refused").GetInt32());
+    }
+
+    [Fact]
     public async Task A_zip_is_opened_on_the_server_and_its_files_get_the_session_identifiers()
     {
         using HttpClient browser = await _portal.OpenSessionAsync();
@@ -191,7 +226,7 @@ public sealed class PortalIngestTests : IAsyncLifetime
         using var zipped = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(zipped, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
         {
-            foreach ((string name, byte[] bytes) in new[] { ("DICOM/IM1", a), ("DICOM/IM2", b) })
+            foreach ((string name, byte[] bytes) in new[] { ("DICOM/IM1", a), ("DICOM/IM2", b), ("DICOMDIR", b) })
             {
                 await using Stream entry = await zip.CreateEntry(name).OpenAsync(Ct);
                 await entry.WriteAsync(bytes, Ct);
@@ -206,6 +241,7 @@ public sealed class PortalIngestTests : IAsyncLifetime
 
         Assert.Equal(["cd.zip/DICOM/IM1", "cd.zip/DICOM/IM2"], done.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("file").GetString()).Order());
         Assert.Equal(2, done.GetProperty("stored").GetInt32());
+        Assert.Equal("Upload successful", done.GetProperty("message").GetString()); // the CD's DICOMDIR is its index, not a refused file
         string[] ids = await _portal.WithDbAsync(db => db.Instances.Where(i => sops.Contains(i.SopInstanceUid)).Select(i => i.Series.Study.Patient.PatientId).ToArrayAsync(Ct));
         Assert.Equal(2, ids.Length);
         Assert.Single(ids.Distinct());

@@ -186,7 +186,9 @@ public sealed partial class PortalProcessor(
         if (await UploadProcessor.IsZipAsync(path, cancellationToken).ConfigureAwait(false))
         {
             results = await receiver.ReceiveZipFileAsync(path, file.FileName, source, cancellationToken).ConfigureAwait(false);
-            results = [.. results.Select(r => r.File == file.FileName ? r : r with { File = file.FileName + "/" + r.File })];
+            // A zipped CD's DICOMDIR is its index, not an image: left out, as the page leaves it out of a folder.
+            results = [.. results.Where(r => !(r.Status == "Skipped" && IsDicomDir(r.File)))
+                .Select(r => r.File == file.FileName ? r : r with { File = file.FileName + "/" + r.File })];
         }
         else
         {
@@ -207,6 +209,9 @@ public sealed partial class PortalProcessor(
             : PortalFileStatus.Stored;
         file.Reason = outcomes.Count == 0 ? "The archive holds no DICOM files." : refused > 0 ? $"{refused} of {outcomes.Count} files were refused." : null;
     }
+
+    private static bool IsDicomDir(string entry) =>
+        Path.GetFileName(entry.Replace('\\', '/')).TrimEnd('.').Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase);
 
     private static async Task KeepAttachmentAsync(PorticoDbContext db, IBlobStore blobs, PortalSession session, PortalFile file, string path, DateTime now, CancellationToken cancellationToken)
     {

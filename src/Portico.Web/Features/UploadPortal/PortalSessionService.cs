@@ -159,9 +159,18 @@ public sealed class PortalSessionService(
         }
 
         List<PortalFile> files = await db.PortalFiles.Where(f => f.SessionId == sessionId).ToListAsync(cancellationToken);
-        foreach (PortalFile file in files.Where(f => f.Status == PortalFileStatus.Receiving))
+        HashSet<(string, long)> arrived = [.. files.Where(f => f.Status == PortalFileStatus.Received).Select(f => (f.FileName, f.Length))];
+        foreach (PortalFile file in files.Where(f => f.Status == PortalFileStatus.Receiving).ToList())
         {
             store.Delete(file.UploadId);
+            if (arrived.Contains((file.FileName, file.Length)))
+            {
+                // An attempt the browser abandoned (a pause cut its creation) and made again: the file arrived whole.
+                db.PortalFiles.Remove(file);
+                files.Remove(file);
+                continue;
+            }
+
             file.Status = PortalFileStatus.Refused;
             file.Reason = "The upload of this file did not finish.";
         }

@@ -269,10 +269,7 @@ export function startPortal(document) {
 
   function showOutcome(status) {
     const card = el('section', { class: 'card portal-status', 'aria-labelledby': 'portal-status-title' });
-    // Not listed as refused: a CD's index (DICOMDIR, inside a ZIP), which the page said is skipped, and a file that
-    // did arrive whole in another attempt (a pause can cut an upload's creation, and the file is then sent again).
-    const arrived = new Set((status.files || []).filter((f) => f.status === 'Stored' || f.status === 'Duplicate').map((f) => f.file));
-    const refused = (status.files || []).filter((f) => (f.status === 'Refused' || f.status === 'Infected') && !/(^|\/)DICOMDIR$/i.test(f.file) && !(f.status === 'Refused' && arrived.has(f.file)));
+    const refused = (status.files || []).filter((f) => f.status === 'Refused' || f.status === 'Infected');
     const stored = status.stored ?? (status.files || []).filter((f) => f.status === 'Stored' || f.status === 'Duplicate').length;
     if (status.state === 'Cancelled') {
       card.append(el('h2', { id: 'portal-status-title' }, 'Upload cancelled'), el('p', { class: 'notice notice-info', role: 'status' }, status.message || 'This upload was cancelled; nothing was kept.'));
