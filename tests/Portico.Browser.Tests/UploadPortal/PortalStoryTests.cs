@@ -124,6 +124,7 @@ public sealed class PortalStoryTests(PorticoServer server, BrowserSession browse
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         ILocator results = dialog.GetByRole(AriaRole.Table, new() { Name = "Patients found" });
         await results.Locator("tr", new() { HasText = $"H{token}" }).GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(dialog.Locator("[data-original-ids]")).ToContainTextAsync($"OUT-{token}");
         await dialog.GetByLabel("Reason for the merge (required)").FillAsync("Outside CD of our patient: name and birth date match the referral");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Merge", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"(H{token})", new() { Timeout = 120_000 });

@@ -104,7 +104,7 @@ public sealed class UploadTests(PorticoServer server, BrowserSession browser) : 
         await ChooseFilesAsync(page, "Upload DICOMs…", [Dicom("MR_small.dcm", out string sop)]);
         await Expect(page.Locator(".upload-toggle")).ToContainTextAsync("Uploading…");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/settings/**");
         release.SetResult();
 

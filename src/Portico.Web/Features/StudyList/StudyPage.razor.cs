@@ -21,6 +21,7 @@ public sealed partial class StudyPage
     private StudyDetail? _study;
     private bool _notFound;
     private Abilities _can = new(false, false, false, false);
+    private OriginalUploadIds? _originalIds;
     private string[] _labelNames = [];
     private string? _newLabel;
     private string _status = "New";
@@ -89,6 +90,12 @@ public sealed partial class StudyPage
         {
             _labelNames = await StudyDetails.LabelNamesAsync(db, _disposed.Token);
         }
+
+        // The merge dialog compares with the IDs the study was uploaded with: for those allowed to see them.
+        _originalIds = _study is not null && _can.ChangeIdentity
+            && await Portico.Web.Features.UploadPortal.UploadRecords.FindAsync(db, StudyInstanceUid, showOriginalIds: true, _disposed.Token) is { OriginalPatientId: not null } upload
+            ? new OriginalUploadIds(upload.OriginalPatientId, null, upload.OriginalAccessionNumber)
+            : null;
     }
 
     private async Task AddLabelAsync()

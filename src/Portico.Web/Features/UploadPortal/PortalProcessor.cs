@@ -183,7 +183,7 @@ public sealed partial class PortalProcessor(
     private static async Task IngestAsync(UploadReceiver receiver, PortalFile file, string path, IngestSource source, CancellationToken cancellationToken)
     {
         List<InstanceUploadResult> results;
-        if (await UploadProcessor.IsZipAsync(path, cancellationToken).ConfigureAwait(false))
+        if (await UploadScanning.LooksLikeZipAsync(path, cancellationToken).ConfigureAwait(false))
         {
             results = await receiver.ReceiveZipFileAsync(path, file.FileName, source, cancellationToken).ConfigureAwait(false);
             // A zipped CD's DICOMDIR is its index, not an image: left out, as the page leaves it out of a folder.

@@ -227,15 +227,6 @@ public sealed partial class UploadProcessor(
     private TaskCompletionSource Signal(string id) =>
         _finished.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    /// <summary>A ZIP archive starts with a local file header (or, when empty, the end-of-directory record).</summary>
-    internal static async Task<bool> IsZipAsync(string path, CancellationToken cancellationToken)
-    {
-        byte[] magic = new byte[4];
-        await using FileStream stream = File.OpenRead(path);
-        int n = await stream.ReadAtLeastAsync(magic, 4, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        return n == 4 && magic[0] == 'P' && magic[1] == 'K' && ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
-    }
-
     [LoggerMessage(4110, LogLevel.Error, "Upload {Id} could not be processed")]
     private static partial void LogFailed(ILogger logger, string id, Exception exception);
 
