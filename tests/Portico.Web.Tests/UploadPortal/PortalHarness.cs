@@ -66,6 +66,17 @@ internal sealed class PortalHarness : IAsyncDisposable
         Factory = _base.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IUploadScanning>(Scanning)));
     }
 
+    /// <summary>A server scanning with the real clamd at <paramref name="clamAv"/>, scanning required (<see cref="Scanning"/> is unused).</summary>
+    public PortalHarness(string clamAv)
+    {
+        Scanning = new FakeScanning();
+        Dictionary<string, string> settings = Settings;
+        settings["Portico:Scanning:ClamAv"] = clamAv;
+        settings["Portico:Scanning:Required"] = "true";
+        _base = new PorticoFactory { Settings = settings };
+        Factory = _base;
+    }
+
     private static Dictionary<string, string> Settings => new()
     {
         ["Portico:UploadPortal:WrongCodeDelayStep"] = "00:00:00.010",
