@@ -9,7 +9,7 @@ using Xunit;
 namespace Portico.Web.Tests;
 
 /// <summary>The real server on a temp data directory (SQLite and file blobs), with a bootstrap administrator API key.</summary>
-public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
@@ -22,6 +22,15 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>Further settings for this server (applied after the defaults above, so they win).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Index on a fresh database of the PostgreSQL server named by <c>PORTICO_TEST_POSTGRES</c> (scripts/test.sh starts
+    /// one) instead of SQLite; dropped at the end. Without the variable the server does not start (never a silent skip).
+    /// </summary>
+    public bool UsePostgres { get; init; }
+
+    private string? _postgresDatabase;
+    private string? _postgresServer;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Portico:DataDirectory", DataDirectory);
@@ -32,6 +41,12 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Portico:Dicom:Port", "0");
         builder.UseSetting("Portico:Dicom:TlsPort", "0");
         builder.UseSetting("Portico:Dicom:ListenAddress", "127.0.0.1");
+        if (_postgresDatabase is not null)
+        {
+            builder.UseSetting("Portico:Database:Provider", "PostgreSql");
+            builder.UseSetting("ConnectionStrings:Portico", new Npgsql.NpgsqlConnectionStringBuilder(_postgresServer) { Database = _postgresDatabase }.ConnectionString);
+        }
+
         foreach ((string key, string value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -67,15 +82,41 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
         return secret;
     }
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
+        if (UsePostgres)
+        {
+            _postgresServer = Environment.GetEnvironmentVariable("PORTICO_TEST_POSTGRES");
+            if (string.IsNullOrWhiteSpace(_postgresServer))
+            {
+                throw new InvalidOperationException("PORTICO_TEST_POSTGRES is not set: run scripts/test.sh, or export PORTICO_TEST_POSTGRES=\"$(scripts/start-postgres.sh)\".");
+            }
+
+            _postgresDatabase = $"portico_web_{Guid.NewGuid():N}";
+            await OnPostgresServerAsync($"CREATE DATABASE \"{_postgresDatabase}\"");
+        }
+
         _ = Server; // start the host (migrations, bootstrap)
-        return ValueTask.CompletedTask;
+    }
+
+    private async Task OnPostgresServerAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_postgresServer);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (_postgresDatabase is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await OnPostgresServerAsync($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)");
+        }
+
         if (!DeleteDataDirectory)
         {
             return;
@@ -89,4 +130,10 @@ public sealed class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifet
         {
         }
     }
+}
+
+/// <summary><see cref="PorticoFactory"/> with its index on PostgreSQL (a class fixture of its own type).</summary>
+public sealed class PostgresPorticoFactory : PorticoFactory
+{
+    public PostgresPorticoFactory() => UsePostgres = true;
 }

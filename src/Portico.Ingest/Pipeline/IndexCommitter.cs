@@ -25,18 +25,19 @@ public sealed partial class IndexCommitter(
 {
     private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
 
-    // Compiled once: every batch runs these three look-ups, and EF Core's per-query translation and cache look-up were
-    // a visible share of the committer's time with small batches.
-    private static readonly Func<PorticoDbContext, string[], IAsyncEnumerable<Instance>> InstancesByUid = EF.CompileAsyncQuery(
+    // Compiled once per committer: every batch runs these three look-ups, and EF Core's per-query translation and cache
+    // look-up were a visible share of the committer's time with small batches. Not static: a compiled query is bound to
+    // one model, and a process may host servers on SQLite and on PostgreSQL (the tests do).
+    private readonly Func<PorticoDbContext, string[], IAsyncEnumerable<Instance>> _instancesByUid = EF.CompileAsyncQuery(
         (PorticoDbContext db, string[] uids) => db.Instances.Include(i => i.Series).ThenInclude(s => s.Study).Where(i => uids.Contains(i.SopInstanceUid)));
 
-    private static readonly Func<PorticoDbContext, string[], IAsyncEnumerable<Study>> StudiesByUid = EF.CompileAsyncQuery(
+    private readonly Func<PorticoDbContext, string[], IAsyncEnumerable<Study>> _studiesByUid = EF.CompileAsyncQuery(
         (PorticoDbContext db, string[] uids) => db.Studies.Include(s => s.Patient).Where(s => uids.Contains(s.StudyInstanceUid)));
 
-    private static readonly Func<PorticoDbContext, string[], IAsyncEnumerable<Series>> SeriesByUid = EF.CompileAsyncQuery(
+    private readonly Func<PorticoDbContext, string[], IAsyncEnumerable<Series>> _seriesByUid = EF.CompileAsyncQuery(
         (PorticoDbContext db, string[] uids) => db.Series.Where(s => uids.Contains(s.SeriesInstanceUid)));
 
-    private static readonly Func<PorticoDbContext, string, Task<string?>> StoredSha256 = EF.CompileAsyncQuery(
+    private readonly Func<PorticoDbContext, string, Task<string?>> _storedSha256 = EF.CompileAsyncQuery(
         (PorticoDbContext db, string uid) => db.Instances.Where(i => i.SopInstanceUid == uid).Select(i => i.Sha256).FirstOrDefault());
 
     // SOP Instance UIDs answered as Stored whose rows are not committed yet (with the content's SHA-256).
@@ -64,7 +65,7 @@ public sealed partial class IndexCommitter(
         try
         {
             await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-            stored = await StoredSha256(scope.ServiceProvider.GetRequiredService<PorticoDbContext>(), uid).WaitAsync(cancellationToken).ConfigureAwait(false);
+            stored = await _storedSha256(scope.ServiceProvider.GetRequiredService<PorticoDbContext>(), uid).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -218,19 +219,19 @@ public sealed partial class IndexCommitter(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var instances = new Dictionary<string, Instance>(StringComparer.Ordinal);
-        await foreach (Instance i in InstancesByUid(db, sopUids).WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (Instance i in _instancesByUid(db, sopUids).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             instances[i.SopInstanceUid] = i;
         }
 
         var studies = new Dictionary<string, Study>(StringComparer.Ordinal);
-        await foreach (Study s in StudiesByUid(db, studyUids).WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (Study s in _studiesByUid(db, studyUids).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             studies[s.StudyInstanceUid] = s;
         }
 
         var series = new Dictionary<string, Series>(StringComparer.Ordinal);
-        await foreach (Series s in SeriesByUid(db, seriesUids).WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (Series s in _seriesByUid(db, seriesUids).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             series[s.SeriesInstanceUid] = s;
         }

@@ -14,7 +14,7 @@ namespace Portico.Web.Tests.Review;
 /// <c>GET /api/patients</c>, <c>POST /api/studies/{uid}/merge</c> and <c>GET /api/studies/{uid}/other-studies</c>: an
 /// outside study merged with a hospital patient carries that patient's identity in every stored file.
 /// </summary>
-public sealed class PatientMergeApiTests(PorticoFactory factory) : IClassFixture<PorticoFactory>
+public abstract class PatientMergeApiTestsBase(PorticoFactory factory)
 {
     private static readonly string[] ThreeFiles = ["CT_small.dcm", "MR_small.dcm", "JPEG2000.dcm"];
 
@@ -233,3 +233,9 @@ public sealed class PatientMergeApiTests(PorticoFactory factory) : IClassFixture
 
     private static string Token() => "M" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 }
+
+/// <summary>The merge tests on the embedded SQLite index.</summary>
+public sealed class PatientMergeApiTests(PorticoFactory factory) : PatientMergeApiTestsBase(factory), IClassFixture<PorticoFactory>;
+
+/// <summary>The same on PostgreSQL (the production index): the patient search's grouping and the merge's transaction.</summary>
+public sealed class PatientMergeApiPostgresTests(PostgresPorticoFactory factory) : PatientMergeApiTestsBase(factory), IClassFixture<PostgresPorticoFactory>;
