@@ -46,6 +46,8 @@ dotnet ef migrations has-pending-model-changes --project src/Portico.Index.Sqlit
 dotnet ef migrations has-pending-model-changes --project src/Portico.Index.Postgres --configuration Release
 
 echo "==> PostgreSQL on 127.0.0.1 for the index tests"
+# The private servers are stopped when the script ends, however it ends (the exit status is kept).
+trap 'scripts/start-clamd.sh --stop >/dev/null 2>&1 || true; scripts/start-postgres.sh --stop >/dev/null 2>&1 || true' EXIT
 PORTICO_TEST_POSTGRES="$(scripts/start-postgres.sh)"
 export PORTICO_TEST_POSTGRES
 
