@@ -53,7 +53,7 @@ public sealed class ApiKeyAuthenticationHandler(
             IReadOnlyList<string> permissions = await AccessQueries.GetApiKeyPermissionsAsync(db, key, Context.RequestAborted);
             claims =
             [
-                new(ClaimTypes.NameIdentifier, "apikey:" + key.Id),
+                new(ClaimTypes.NameIdentifier, PorticoClaims.ApiKeySubjectPrefix + key.Id),
                 new(ClaimTypes.Name, key.Name),
                 new(PorticoClaims.ActorKind, "ApiKey"),
                 .. permissions.Select(p => new Claim(PorticoClaims.Permission, p)),

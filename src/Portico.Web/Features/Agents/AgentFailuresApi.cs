@@ -40,7 +40,7 @@ public static class AgentFailuresApi
     private static async Task<Results<Created<FailureDto>, ValidationProblem, ProblemHttpResult>> ReportAsync(
         ReportRequest request, ClaimsPrincipal user, PorticoDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (ApiKeyOf(user) is not { } key)
+        if (user.ApiKeyOf() is not { } key)
         {
             return TypedResults.Problem("Only the watch-folder agent (an API key) reports agent failures.", statusCode: StatusCodes.Status403Forbidden);
         }
@@ -125,7 +125,7 @@ public static class AgentFailuresApi
 
     private static async Task<Results<Ok<RetryDto[]>, ProblemHttpResult>> RetriesAsync(ClaimsPrincipal user, PorticoDbContext db, CancellationToken cancellationToken)
     {
-        if (ApiKeyOf(user) is not { } key)
+        if (user.ApiKeyOf() is not { } key)
         {
             return TypedResults.Problem("Only the watch-folder agent (an API key) asks for its retries.", statusCode: StatusCodes.Status403Forbidden);
         }
@@ -136,7 +136,7 @@ public static class AgentFailuresApi
 
     private static async Task<Results<NoContent, NotFound>> ResolvedAsync(Guid id, ClaimsPrincipal user, PorticoDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        AgentFailure? failure = ApiKeyOf(user) is { } key
+        AgentFailure? failure = user.ApiKeyOf() is { } key
             ? await db.AgentFailures.SingleOrDefaultAsync(f => f.Id == new AgentFailureId(id) && f.ApiKeyId == key, cancellationToken)
             : null;
         if (failure is null)
@@ -148,14 +148,6 @@ public static class AgentFailuresApi
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
-
-    private static ApiKeyId? ApiKeyOf(ClaimsPrincipal user) =>
-        user.FindFirstValue(PorticoClaims.ActorKind) == "ApiKey"
-        && user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id
-        && id.StartsWith("apikey:", StringComparison.Ordinal)
-        && Guid.TryParse(id.AsSpan("apikey:".Length), out Guid value)
-            ? new ApiKeyId(value)
-            : null;
 
     /// <summary><c>failed/&lt;name&gt;</c>, one level, no traversal: the agent resolves it under its own watch folder.</summary>
     internal static bool IsFailedFolder(string folder) =>
