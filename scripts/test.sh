@@ -56,4 +56,15 @@ PORTICO_TEST_CLAMAV="$(scripts/start-clamd.sh)"
 export PORTICO_TEST_CLAMAV
 
 echo "==> tests"
-dotnet test --solution Portico.slnx -c Release --no-build
+# The whole output is kept in artifacts/test-output.log; when something fails, the failed tests and the first lines of
+# their errors are repeated at the end, after the runner's summary, so that a log's tail names them.
+mkdir -p artifacts
+set +e
+dotnet test --solution Portico.slnx -c Release --no-build 2>&1 | tee artifacts/test-output.log
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" != 0 ]; then
+  echo "==> failed tests (the whole output is in artifacts/test-output.log)"
+  grep -E -A 6 '^[[:space:]]*failed [^w]' artifacts/test-output.log | cut -c1-300 | head -n 120 || true
+fi
+exit "$status"

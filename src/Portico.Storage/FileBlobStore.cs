@@ -63,6 +63,11 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
             }
         }
 
+        if (settings.Fsync)
+        {
+            PrepareFanOut(DurableFileSystem.IsSyncFileSystemSupported && useSyncFileSystem);
+        }
+
         _flusher = new FlushCoordinator(
             settings.Fsync,
             settings.GroupCommitWindow,
@@ -319,6 +324,58 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the first level of the fan-out (256 directories) exist durably, so that a new second-level directory
+    /// needs only its parent flushed, not the blobs directory as well. With syncfs, one flush at open also makes every
+    /// second-level directory already there durable (what exists once syncfs returns is on disk, whatever an earlier
+    /// run or crash left), and they are marked so: after a restart a write flushes only its own directory.
+    /// </summary>
+    private void PrepareFanOut(bool syncFileSystem)
+    {
+        bool created = false;
+        for (int i = 0; i < 256; i++)
+        {
+            string first = Path.Join(_blobsDirectory, i.ToString("x2", CultureInfo.InvariantCulture));
+            if (!Directory.Exists(first))
+            {
+                Directory.CreateDirectory(first);
+                created = true;
+            }
+        }
+
+        if (!syncFileSystem)
+        {
+            if (created)
+            {
+                DurableFileSystem.FlushDirectory(_blobsDirectory);
+            }
+
+            return;
+        }
+
+        using (SafeFileHandle store = DurableFileSystem.OpenDirectory(_blobsDirectory))
+        {
+            DurableFileSystem.FlushFileSystem(store);
+        }
+
+        int known = 0;
+        for (int i = 0; i < 256; i++)
+        {
+            string first = Path.Join(_blobsDirectory, i.ToString("x2", CultureInfo.InvariantCulture));
+            foreach (string second in Directory.EnumerateDirectories(first))
+            {
+                string name = Path.GetFileName(second);
+                if (IsHexPair(name))
+                {
+                    MarkDurableDirectory((i << 8) | int.Parse(name, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                    known++;
+                }
+            }
+        }
+
+        _logger.FanOutReady(known);
+    }
+
     /// <summary>The blob's path. Built from the validated key only.</summary>
     internal string BlobPath(BlobKey key)
     {
@@ -386,9 +443,12 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         }
         else
         {
-            // Possibly new (or left by a crash before its parent was flushed): flush the parents' entries too.
+            // Possibly new (or left by a crash before its parent was flushed): flush its parent's entries too. The first
+            // level is made durable at open; only if someone removed one since is the blobs directory flushed as well.
+            string parent = Path.GetDirectoryName(directory)!;
+            bool parentMissing = Options.Fsync && !Directory.Exists(parent);
             Directory.CreateDirectory(directory);
-            directoriesToFlush = [directory, Path.GetDirectoryName(directory)!, _blobsDirectory];
+            directoriesToFlush = parentMissing ? [directory, parent, _blobsDirectory] : [directory, parent];
         }
 
         return new CommitRequest(

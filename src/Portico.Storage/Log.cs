@@ -4,7 +4,7 @@ namespace Portico.Storage;
 
 /// <summary>
 /// Storage log messages, event ids 3000-3099. Blob content is never logged; keys, lengths, counts, durations and
-/// store paths (built from keys and random names) are. Next free id: 3018.
+/// store paths (built from keys and random names) are. Next free id: 3019.
 /// </summary>
 internal static partial class StorageLog
 {
@@ -79,4 +79,8 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 3017, EventName = "BlobQuarantined", Level = LogLevel.Information,
         Message = "Moved blob {BlobKey} out of the store to {Path}")]
     public static partial void BlobQuarantined(this ILogger logger, BlobKey blobKey, string path);
+
+    [LoggerMessage(EventId = 3018, EventName = "FanOutReady", Level = LogLevel.Debug,
+        Message = "Blob fan-out flushed at open; {Directories} second-level directories known durable")]
+    public static partial void FanOutReady(this ILogger logger, int directories);
 }

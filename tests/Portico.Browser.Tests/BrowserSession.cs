@@ -22,6 +22,9 @@ public sealed class BrowserSession : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: run scripts/test.sh, which installs Debian's chromium.");
         }
 
+        // CI runs every test project at once on 2 cores: a page can take seconds to answer there. Assertions wait up to
+        // 20 s (Playwright's default is 5 s), actions 30 s (BrowserTest); a passing check returns as soon as it holds.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -24,7 +24,7 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         _contexts.Add(context);
         return await context.NewPageAsync();
     }
