@@ -175,7 +175,10 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
             MoveIntoPlace(group);
             if (_fsync)
             {
-                FlushMetadata(group, shared);
+                // A lone commit into a new directory has two directories to flush (the new one and its parent): one
+                // syncfs commits the journal once for both, without the two parallel fsyncs and their thread hand-offs.
+                bool sharedMetadata = shared || (_storeFileSystem is not null && group.Count == 1 && group[0].DirectoriesToFlush.Length > 1);
+                FlushMetadata(group, sharedMetadata);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
