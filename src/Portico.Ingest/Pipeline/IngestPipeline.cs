@@ -154,6 +154,7 @@ public sealed partial class IngestPipeline(
             }
 
             var replacements = new Dictionary<DicomTag, string>();
+            var removals = new HashSet<DicomTag>();
             var labels = new List<string>();
             WorkflowStatus? status = null;
             foreach (IIngestPolicy policy in _policies)
@@ -170,24 +171,28 @@ public sealed partial class IngestPipeline(
                     replacements[tag] = value;
                 }
 
+                removals.UnionWith(decision.Removals);
+
                 labels.AddRange(decision.StudyLabels.Except(labels, StringComparer.Ordinal));
                 status = decision.StudyStatus ?? status;
             }
 
-            if (replacements.Count > 0)
+            // Only what is there has to go: a file without the attributes to remove is stored as it came.
+            removals.RemoveWhere(tag => !header.Dataset.Contains(tag));
+            if (replacements.Count > 0 || removals.Count > 0)
             {
                 // The stored file carries the policy's values: a copy is written (pixel data copied, not loaded) and the
                 // received file dropped; its hash is computed again as the copy is imported.
                 string rewritten = Path.Combine(blobs.TempDirectory, "rewrite-" + Guid.NewGuid().ToString("N"));
                 await using (var received = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None))
                 {
-                    await InstanceRewriter.RewriteAsync(received, rewritten, replacements, cancellationToken).ConfigureAwait(false);
+                    await InstanceRewriter.RewriteAsync(received, rewritten, replacements, removals, cancellationToken).ConfigureAwait(false);
                 }
 
                 File.Delete(path);
                 path = rewritten;
                 key = null;
-                InstanceRewriter.Apply(header.Dataset, replacements);
+                InstanceRewriter.Apply(header.Dataset, replacements, removals);
                 instance = InstanceHeader.From(header);
             }
 

@@ -19,6 +19,12 @@ public sealed record PolicyDecision
     /// </summary>
     public IReadOnlyDictionary<DicomTag, string> Replacements { get; init; } = FrozenDictionary<DicomTag, string>.Empty;
 
+    /// <summary>
+    /// Top-level attributes removed from the stored file (for example the sender's Other Patient IDs, which would tie a
+    /// portal upload to the sender's identifiers). A tag that is also replaced is replaced, not removed.
+    /// </summary>
+    public IReadOnlyList<DicomTag> Removals { get; init; } = [];
+
     /// <summary>Labels the instance's study gets (when missing) as the instance is indexed.</summary>
     public IReadOnlyList<string> StudyLabels { get; init; } = [];
 

@@ -74,6 +74,65 @@ public sealed class IngestPolicyTests
     }
 
     [Fact]
+    public async Task A_removing_policy_stores_the_file_without_those_attributes_and_everything_else_unchanged()
+    {
+        var policy = new FixedPolicy(new PolicyDecision
+        {
+            Replacements = new Dictionary<DicomTag, string> { [DicomTags.PatientID] = "UP-NEWID" },
+            Removals = [DicomTags.OtherPatientIDs, DicomTags.OtherPatientIDsSequence, DicomTags.IssuerOfPatientIDQualifiersSequence],
+        });
+        await using PipelineHost host = await PipelineHost.StartAsync(configure: s => s.AddSingleton<IIngestPolicy>(policy));
+        IngestPipeline pipeline = host.Services.GetRequiredService<IngestPipeline>();
+        string path = host.Spool("CT_small.dcm", change: ds =>
+        {
+            ds.AddOrUpdate(DicomTags.OtherPatientIDs, Portico.Dicom.Values.DicomVR.LO, @"SENDER-1\SENDER-2");
+            var other = new DicomDataset();
+            other.AddOrUpdate(DicomTags.PatientID, Portico.Dicom.Values.DicomVR.LO, "SENDER-3");
+            other.AddOrUpdate(DicomTags.IssuerOfPatientID, Portico.Dicom.Values.DicomVR.LO, "OTHER-HOSPITAL");
+            ds.Add(new DicomSequence(DicomTags.OtherPatientIDsSequence, other));
+        });
+        DicomFile original = DicomFile.Open(path, new DicomFileReadOptions { DeferValuesLongerThan = uint.MaxValue });
+        Assert.True(original.Dataset.Contains(DicomTags.OtherPatientIDsSequence));
+        Dictionary<DicomTag, string> before = Fingerprint(original.Dataset);
+
+        IngestOutcome outcome = await pipeline.IngestFileAsync(path, Portal, Ct);
+
+        Assert.Equal(IngestStatus.Stored, outcome.Status);
+        DicomFile stored = await ReadStoredAsync(host, outcome.SopInstanceUid!);
+        Assert.False(stored.Dataset.Contains(DicomTags.OtherPatientIDs));
+        Assert.False(stored.Dataset.Contains(DicomTags.OtherPatientIDsSequence));
+        Assert.Equal("UP-NEWID", stored.Dataset.GetString(DicomTags.PatientID));
+        Dictionary<DicomTag, string> after = Fingerprint(stored.Dataset);
+        foreach (DicomTag changed in new[] { DicomTags.PatientID, DicomTags.OtherPatientIDs, DicomTags.OtherPatientIDsSequence })
+        {
+            before.Remove(changed);
+            after.Remove(changed);
+        }
+
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task A_removing_policy_stores_a_file_without_those_attributes_as_it_came()
+    {
+        var policy = new FixedPolicy(new PolicyDecision { Removals = [DicomTags.OtherPatientIDs, DicomTags.OtherPatientIDsSequence] });
+        await using PipelineHost host = await PipelineHost.StartAsync(configure: s => s.AddSingleton<IIngestPolicy>(policy));
+        IngestPipeline pipeline = host.Services.GetRequiredService<IngestPipeline>();
+        // CT_small comes with an Other Patient IDs Sequence: without it, the file has nothing to remove.
+        string path = host.Spool("CT_small.dcm", change: ds => ds.Remove(DicomTags.OtherPatientIDsSequence));
+        DicomDataset spooled = DicomFile.Open(path, DicomFileReadOptions.Default).Dataset;
+        Assert.False(spooled.Contains(DicomTags.OtherPatientIDs) || spooled.Contains(DicomTags.OtherPatientIDsSequence));
+        string sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path, Ct)));
+
+        IngestOutcome outcome = await pipeline.IngestFileAsync(path, Portal, Ct);
+
+        Assert.Equal(IngestStatus.Stored, outcome.Status);
+        await using AsyncServiceScope scope = host.Services.CreateAsyncScope();
+        PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        Assert.Equal(sha, await db.Instances.Where(i => i.SopInstanceUid == outcome.SopInstanceUid).Select(i => i.Sha256).SingleAsync(Ct));
+    }
+
+    [Fact]
     public async Task Labels_are_added_once_to_a_study_that_already_has_them()
     {
         var policy = new FixedPolicy(new PolicyDecision { StudyLabels = [DefaultLabels.Uploaded, "Outside"] });
@@ -134,6 +193,15 @@ public sealed class IngestPolicyTests
         Assert.Equal("LOCAL-42", file.Dataset.GetString(DicomTags.PatientID));
         Assert.Equal(outcome.SopInstanceUid, file.Dataset.GetString(DicomTags.SOPInstanceUID));
         Assert.Empty(Directory.EnumerateFiles(blobs.TempDirectory, "rewrite-*"));
+    }
+
+    private static async Task<DicomFile> ReadStoredAsync(PipelineHost host, string sopInstanceUid)
+    {
+        await using AsyncServiceScope scope = host.Services.CreateAsyncScope();
+        PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        string key = await db.Instances.Where(i => i.SopInstanceUid == sopInstanceUid).Select(i => i.BlobKey).SingleAsync(Ct);
+        await using Stream blob = host.Services.GetRequiredService<IBlobStore>().OpenRead(BlobKey.Parse(key));
+        return await DicomFile.ReadAsync(blob, new DicomFileReadOptions { DeferValuesLongerThan = uint.MaxValue }, Ct);
     }
 
     /// <summary>Every top-level element as tag → SHA-256 of its bytes (fragments concatenated), sequences by their item count.</summary>

@@ -30,13 +30,23 @@ public sealed class PortalIngestTests : IAsyncLifetime
     /// <summary>Two files of one study and patient (CT_small: Patient ID 1CT1), one of another study of the same patient.</summary>
     private static (byte[] A, byte[] B, byte[] C, string StudyUid, string OtherStudyUid, string[] Sops) Files()
     {
-        byte[] a = DicomSamples.WithNewUids("CT_small.dcm", out string studyUid, out string sopA, change: WithAccession("ACC-OUT-1"));
+        byte[] a = DicomSamples.WithNewUids("CT_small.dcm", out string studyUid, out string sopA, change: ds => { WithAccession("ACC-OUT-1")(ds); WithSenderIds(ds); });
         byte[] b = DicomSamples.WithNewUids("CT_small.dcm", out _, out string sopB, change: ds => { ds.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, studyUid); WithAccession("ACC-OUT-1")(ds); });
         byte[] c = DicomSamples.WithNewUids("CT_small.dcm", out string otherStudyUid, out string sopC, change: WithAccession("ACC-OUT-2"));
         return (a, b, c, studyUid, otherStudyUid, [sopA, sopB, sopC]);
     }
 
     private static Action<DicomDataset> WithAccession(string accession) => ds => ds.AddOrUpdate(DicomTags.AccessionNumber, DicomVR.SH, accession);
+
+    /// <summary>The sender's other identifiers for the patient, which the stored file must not keep.</summary>
+    private static void WithSenderIds(DicomDataset ds)
+    {
+        ds.AddOrUpdate(DicomTags.OtherPatientIDs, DicomVR.LO, @"OUT-77\OUT-78");
+        var other = new DicomDataset();
+        other.AddOrUpdate(DicomTags.PatientID, DicomVR.LO, "OUT-79");
+        other.AddOrUpdate(DicomTags.IssuerOfPatientID, DicomVR.LO, "SENDER-HOSPITAL");
+        ds.Add(new DicomSequence(DicomTags.OtherPatientIDsSequence, other));
+    }
 
     [Fact]
     public async Task Finished_files_are_stored_with_new_identifiers_labelled_Uploaded_and_Finalized_and_the_originals_cannot_be_found()
@@ -76,6 +86,11 @@ public sealed class PortalIngestTests : IAsyncLifetime
             Assert.Contains("[PORTICO-UPLOAD]", dump, StringComparison.Ordinal);
             Assert.DoesNotContain("1CT1", dump, StringComparison.Ordinal);
             Assert.DoesNotContain("ACC-OUT", dump, StringComparison.Ordinal);
+            (exit, dump) = await RunAsync("dcmdump", ["-q", path], Ct);
+            Assert.True(exit == 0, dump);
+            Assert.DoesNotContain("(0010,1000)", dump, StringComparison.Ordinal);
+            Assert.DoesNotContain("(0010,1002)", dump, StringComparison.Ordinal);
+            Assert.DoesNotContain("OUT-7", dump, StringComparison.Ordinal);
         }
 
         string newPatientId = stored[0].GetString(DicomTags.PatientID)!;

@@ -54,6 +54,9 @@ public sealed class PortalIntakePolicyTests
         Assert.Equal([DefaultLabels.Uploaded], first.StudyLabels);
         Assert.Equal(WorkflowStatus.Finalized, first.StudyStatus);
         Assert.Equal("PORTICO-UPLOAD", first.Replacements[Portico.Dicom.Dictionary.DicomTags.IssuerOfPatientID]);
+        Assert.Equal(
+            [Portico.Dicom.Dictionary.DicomTags.OtherPatientIDs, Portico.Dicom.Dictionary.DicomTags.OtherPatientIDsSequence, Portico.Dicom.Dictionary.DicomTags.IssuerOfPatientIDQualifiersSequence],
+            first.Removals);
         Assert.NotEqual(first.Replacements[Portico.Dicom.Dictionary.DicomTags.PatientID], otherPatient.Replacements[Portico.Dicom.Dictionary.DicomTags.PatientID]);
         Assert.Equal(first.Replacements[Portico.Dicom.Dictionary.DicomTags.PatientID], samePatientOtherStudy.Replacements[Portico.Dicom.Dictionary.DicomTags.PatientID]);
         Assert.NotEqual(first.Replacements[Portico.Dicom.Dictionary.DicomTags.AccessionNumber], samePatientOtherStudy.Replacements[Portico.Dicom.Dictionary.DicomTags.AccessionNumber]);

@@ -103,6 +103,9 @@ public sealed class PortalIntakePolicy(IServiceScopeFactory scopes, PortalSessio
                 [DicomTags.IssuerOfPatientID] = Issuer,
                 [DicomTags.AccessionNumber] = study.NewAccessionNumber,
             },
+            // The sender's other identifiers for the patient would tie the upload to their numbering (and could be
+            // matched by a PACS as this hospital's); the originals are kept in the upload record.
+            Removals = [DicomTags.OtherPatientIDs, DicomTags.OtherPatientIDsSequence, DicomTags.IssuerOfPatientIDQualifiersSequence],
             StudyLabels = [DefaultLabels.Uploaded],
             StudyStatus = WorkflowStatus.Finalized,
         };
