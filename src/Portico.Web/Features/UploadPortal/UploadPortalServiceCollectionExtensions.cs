@@ -7,7 +7,8 @@ public static class UploadPortalServiceCollectionExtensions
 {
     /// <summary>
     /// Upload codes and the portal's settings; the per-address throttle of wrong codes; portal sessions with their own
-    /// cookie scheme and policy, the intake policy for portal files and the background processing of finished sessions.
+    /// cookie scheme and policy, the intake policy for portal files, the background processing of finished sessions and the
+    /// removal of abandoned ones.
     /// </summary>
     public static IServiceCollection AddPorticoUploadPortal(this IServiceCollection services)
     {
@@ -18,6 +19,8 @@ public static class UploadPortalServiceCollectionExtensions
         services.AddSingleton<IIngestPolicy, PortalIntakePolicy>();
         services.AddSingleton<PortalProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<PortalProcessor>());
+        services.AddSingleton<AbandonedPortalSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<AbandonedPortalSessions>());
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, PortalAuthenticationHandler>(PortalAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(PortalAuthenticationHandler.Policy, p => p
             .AddAuthenticationSchemes(PortalAuthenticationHandler.SchemeName)
