@@ -84,7 +84,17 @@ public class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (UsePostgres)
+        await CreatePostgresDatabaseAsync();
+        _ = Server; // start the host (migrations, bootstrap)
+    }
+
+    /// <summary>
+    /// With <see cref="UsePostgres"/>, creates the fresh database the server will use (done by <see cref="InitializeAsync"/>;
+    /// a harness that starts a derived factory calls it alone).
+    /// </summary>
+    public async Task CreatePostgresDatabaseAsync()
+    {
+        if (UsePostgres && _postgresDatabase is null)
         {
             _postgresServer = Environment.GetEnvironmentVariable("PORTICO_TEST_POSTGRES");
             if (string.IsNullOrWhiteSpace(_postgresServer))
@@ -95,8 +105,6 @@ public class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifetime
             _postgresDatabase = $"portico_web_{Guid.NewGuid():N}";
             await OnPostgresServerAsync($"CREATE DATABASE \"{_postgresDatabase}\"");
         }
-
-        _ = Server; // start the host (migrations, bootstrap)
     }
 
     private async Task OnPostgresServerAsync(string sql)

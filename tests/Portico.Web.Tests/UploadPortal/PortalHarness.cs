@@ -57,12 +57,16 @@ internal sealed class PortalHarness : IAsyncDisposable
 
     private readonly PorticoFactory _base;
 
-    public PortalHarness(FakeScanning? scanning = null, string? dataDirectory = null, bool deleteData = true)
+    /// <param name="scanning">The scanner the server gets; a clean one by default.</param>
+    /// <param name="dataDirectory">A data directory to reuse (a restart); a fresh one by default.</param>
+    /// <param name="deleteData">Delete the data directory at the end.</param>
+    /// <param name="postgres">Index on a fresh PostgreSQL database (call <see cref="InitializeAsync"/> first).</param>
+    public PortalHarness(FakeScanning? scanning = null, string? dataDirectory = null, bool deleteData = true, bool postgres = false)
     {
         Scanning = scanning ?? new FakeScanning();
         _base = dataDirectory is null
-            ? new PorticoFactory { Settings = Settings }
-            : new PorticoFactory { Settings = Settings, DataDirectory = dataDirectory, DeleteDataDirectory = deleteData };
+            ? new PorticoFactory { Settings = Settings, UsePostgres = postgres }
+            : new PorticoFactory { Settings = Settings, DataDirectory = dataDirectory, DeleteDataDirectory = deleteData, UsePostgres = postgres };
         Factory = _base.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IUploadScanning>(Scanning)));
     }
 
@@ -216,6 +220,9 @@ internal sealed class PortalHarness : IAsyncDisposable
 
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+    /// <summary>Creates the PostgreSQL database of a <c>postgres</c> harness; nothing to do on SQLite.</summary>
+    public Task InitializeAsync() => _base.CreatePostgresDatabaseAsync();
 
     public async ValueTask DisposeAsync()
     {

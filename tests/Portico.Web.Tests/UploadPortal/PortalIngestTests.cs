@@ -18,14 +18,21 @@ using static Portico.Web.Tests.UploadPortal.PortalHarness;
 
 namespace Portico.Web.Tests.UploadPortal;
 
-/// <summary>Finishing a portal session: scanning, new identifiers in the stored files, label and status, attachments.</summary>
-public sealed class PortalIngestTests : IAsyncLifetime
+/// <summary>
+/// Finishing a portal session: scanning, new identifiers in the stored files, label and status, attachments. On SQLite
+/// and on PostgreSQL (the intake policy's mapping and its per-session lock meet each database's own concurrency).
+/// </summary>
+public abstract class PortalIngestTestsBase(bool postgres) : IAsyncLifetime
 {
-    private readonly PortalHarness _portal = new();
+    private readonly PortalHarness _portal = new(postgres: postgres);
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => await _portal.InitializeAsync();
 
-    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _portal.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Two files of one study and patient (CT_small: Patient ID 1CT1), one of another study of the same patient.</summary>
     private static (byte[] A, byte[] B, byte[] C, string StudyUid, string OtherStudyUid, string[] Sops) Files()
@@ -306,3 +313,7 @@ public sealed class PortalIngestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, (await browser.DeleteAsync("/api/portal/session", Ct)).StatusCode);
     }
 }
+
+public sealed class PortalIngestTests() : PortalIngestTestsBase(postgres: false);
+
+public sealed class PortalIngestPostgresTests() : PortalIngestTestsBase(postgres: true);
