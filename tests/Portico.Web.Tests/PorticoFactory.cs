@@ -145,3 +145,14 @@ public sealed class PostgresPorticoFactory : PorticoFactory
 {
     public PostgresPorticoFactory() => UsePostgres = true;
 }
+
+/// <summary>
+/// <see cref="PorticoFactory"/> whose index rows of answered C-STOREs wait up to ten minutes to be gathered
+/// (<c>Portico:Ingest:BackgroundCommitWindow</c>): anything that finds them sooner was let through by the read-your-writes
+/// barrier (<see cref="Portico.Ingest.Pipeline.IndexCommitter.WhenCommittedAsync"/>), not by timing.
+/// </summary>
+public sealed class SlowCommitPorticoFactory : PorticoFactory
+{
+    public SlowCommitPorticoFactory() => Settings = new Dictionary<string, string> { ["Portico:Ingest:BackgroundCommitWindow"] = "00:10:00" };
+}
+

@@ -108,6 +108,27 @@ public sealed partial class IndexCommitter(
         }
     }
 
+    /// <summary>True while some instance answered as stored has no committed index row yet.</summary>
+    public bool HasUncommitted => !_uncommitted.IsEmpty;
+
+    /// <summary>
+    /// Read-your-writes for queries: completes once every instance answered before this call has its index row
+    /// committed (at once when none waits). The rows waiting are committed now, without the rest of their gathering
+    /// window. A C-FIND or a study look-up right after a C-STORE then finds the instance.
+    /// </summary>
+    public Task WhenCommittedAsync(CancellationToken cancellationToken)
+    {
+        if (_uncommitted.IsEmpty)
+        {
+            return Task.CompletedTask;
+        }
+
+        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _queue.Writer.TryWrite(new Queued(null, null, Background: false, barrier))
+            ? barrier.Task.WaitAsync(cancellationToken)
+            : Task.CompletedTask; // stopping: nothing more will be committed
+    }
+
     public Task<IngestOutcome> CommitAsync(PendingInstance instance, CancellationToken cancellationToken) =>
         // The commit goes ahead even if the caller gives up: the blob is already durable.
         Enqueue(instance, background: false).WaitAsync(cancellationToken);
@@ -123,23 +144,34 @@ public sealed partial class IndexCommitter(
         return done.Task;
     }
 
-    /// <summary>A queued instance; <paramref name="Background"/> when nobody waits for its commit.</summary>
-    private sealed record Queued(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done, bool Background);
+    /// <summary>
+    /// A queued instance (<paramref name="Background"/> when nobody waits for its commit), or a
+    /// <paramref name="Barrier"/> of <see cref="WhenCommittedAsync"/>, released once the rows queued before it are committed.
+    /// </summary>
+    private sealed record Queued(PendingInstance? Instance, TaskCompletionSource<IngestOutcome>? Done, bool Background, TaskCompletionSource? Barrier = null);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done)>();
+        var barriers = new List<TaskCompletionSource>();
         ChannelReader<Queued> reader = _queue.Reader;
         while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
             batch.Clear();
+            barriers.Clear();
             DateTime started = DateTime.UtcNow;
             bool someoneWaits = false;
             while (batch.Count < options.Value.MaxCommitBatch)
             {
                 if (reader.TryRead(out Queued? item))
                 {
-                    batch.Add((item.Instance, item.Done));
+                    if (item.Barrier is not null)
+                    {
+                        barriers.Add(item.Barrier);
+                        break; // someone waits for the rows before it: commit them now
+                    }
+
+                    batch.Add((item.Instance!, item.Done!));
                     someoneWaits |= !item.Background;
                     continue;
                 }
@@ -167,7 +199,15 @@ public sealed partial class IndexCommitter(
                 }
             }
 
-            await CommitBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+            if (batch.Count > 0)
+            {
+                await CommitBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+            }
+
+            foreach (TaskCompletionSource barrier in barriers)
+            {
+                barrier.TrySetResult();
+            }
         }
     }
 

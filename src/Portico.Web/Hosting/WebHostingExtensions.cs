@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Portico.Index;
 using Portico.Index.Access;
+using Portico.Ingest.Pipeline;
 using Portico.Web.Features.Agents;
 using Portico.Web.Features.Audit;
 using Portico.Web.Features.Auth;
@@ -181,6 +182,11 @@ public static class WebHostingExtensions
         });
     }
 
+    private static bool IsUpload(HttpRequest request) =>
+        (HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/instances", StringComparison.OrdinalIgnoreCase))
+        || request.Path.StartsWithSegments("/api/uploads", StringComparison.OrdinalIgnoreCase)
+        || request.Path.StartsWithSegments("/api/portal/uploads", StringComparison.OrdinalIgnoreCase);
+
     public static WebApplication UsePorticoWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -195,6 +201,20 @@ public static class WebHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // Read-your-writes: an API request made after a C-STORE was answered sees that instance's index row (rows answered
+        // before their commit are committed first; usually none wait). Uploads themselves never wait for it.
+        app.UseWhen(
+            c => c.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !IsUpload(c.Request),
+            b => b.Use(async (context, next) =>
+            {
+                IndexCommitter committer = context.RequestServices.GetRequiredService<IndexCommitter>();
+                if (committer.HasUncommitted)
+                {
+                    await committer.WhenCommittedAsync(context.RequestAborted);
+                }
+
+                await next(context);
+            }));
         app.MapStaticAssets();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();

@@ -15,10 +15,13 @@ namespace Portico.Web.Features.DicomNetwork;
 
 /// <summary>
 /// The server behind Portico's SCP: C-STORE into the ingest pipeline, C-FIND over the index, C-GET and C-MOVE from the
-/// blob store (C-MOVE through <see cref="DicomSender"/> to a DICOM Identity with host and port).
+/// blob store (C-MOVE through <see cref="DicomSender"/> to a DICOM Identity with host and port). A query or retrieve first
+/// waits for the index rows of instances already answered (<see cref="IndexCommitter.WhenCommittedAsync"/>): a device
+/// that stores and then queries finds what it stored.
 /// </summary>
 public sealed partial class PorticoDimseServices(
     IngestPipeline pipeline,
+    IndexCommitter committer,
     IOptions<IngestOptions> ingestOptions,
     IServiceScopeFactory scopes,
     IBlobStore blobs,
@@ -46,6 +49,7 @@ public sealed partial class PorticoDimseServices(
     {
         ArgumentNullException.ThrowIfNull(request);
         QueryRetrieveModel model = ModelOf(request.SopClassUid);
+        await committer.WhenCommittedAsync(cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         var queries = new DicomQueries(scope.ServiceProvider.GetRequiredService<PorticoDbContext>());
         await using IAsyncEnumerator<DicomDataset> matches = Guard(queries.FindAsync(model, request.Identifier, QueryLimits.Default, cancellationToken), cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -59,6 +63,7 @@ public sealed partial class PorticoDimseServices(
     {
         ArgumentNullException.ThrowIfNull(request);
         QueryRetrieveModel model = ModelOf(request.SopClassUid);
+        await committer.WhenCommittedAsync(cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         var queries = new DicomQueries(scope.ServiceProvider.GetRequiredService<PorticoDbContext>());
         await foreach (RetrieveCandidate candidate in Guard(queries.ResolveRetrieveAsync(model, request.Identifier, cancellationToken), cancellationToken))
@@ -77,6 +82,7 @@ public sealed partial class PorticoDimseServices(
             ?? throw new DimseServiceException(MoveDestinationUnknown, $"'{destinationAE}' is not an enabled identity with host and port");
 
         List<StoredInstance> instances = [];
+        await committer.WhenCommittedAsync(cancellationToken);
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
         {
             var queries = new DicomQueries(scope.ServiceProvider.GetRequiredService<PorticoDbContext>());
