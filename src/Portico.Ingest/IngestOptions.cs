@@ -24,11 +24,12 @@ public sealed class IngestOptions
     public int MaxCommitBatch { get; set; } = 128;
 
     /// <summary>
-    /// Whether a DICOM C-STORE is answered only after its index row has committed. Default false: it is answered once
-    /// the file is durable (flushed and atomically renamed into the blob store) and its outcome is decided (Stored,
-    /// Duplicate, Conflict); the row follows within milliseconds, in the committer's next transaction. The blobs are
-    /// the source of truth: after a crash in between, start-up recovery indexes the file. Set true when a device must
-    /// find an instance by C-FIND the instant its C-STORE was answered.
+    /// Whether a DICOM C-STORE and an upload to <c>POST /api/instances</c> are answered only after the index row has
+    /// committed. Default false: they are answered once the file is durable (flushed and atomically renamed into the
+    /// blob store) and its outcome is decided (Stored, Duplicate, Conflict); the row follows within milliseconds, in the
+    /// committer's next transaction. The blobs are the source of truth: after a crash in between, start-up recovery
+    /// indexes the file. Queries still see every answered instance: C-FIND, C-GET, C-MOVE and HTTP requests first wait
+    /// for the rows of answered instances (<c>IndexCommitter.WhenCommittedAsync</c>).
     /// </summary>
     public bool AnswerAfterIndexCommit { get; set; }
 

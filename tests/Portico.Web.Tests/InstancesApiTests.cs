@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Index;
+using Portico.Ingest.Pipeline;
 using Xunit;
 
 namespace Portico.Web.Tests;
@@ -27,6 +28,9 @@ public sealed class InstancesApiTests(PorticoFactory factory) : IClassFixture<Po
         Assert.Equal("Stored", r.Status);
         Assert.Equal(sopUid, r.SopInstanceUid);
         Assert.Equal(studyUid, r.StudyInstanceUid);
+        // Answered once the file is durable; the row follows. The index is read directly here, not through a request
+        // (which would wait for it), so the test waits for the answered rows itself.
+        await factory.Services.GetRequiredService<IndexCommitter>().WhenCommittedAsync(Ct);
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         var instance = await db.Instances.Include(i => i.Series).ThenInclude(s => s.Study).SingleAsync(i => i.SopInstanceUid == sopUid, Ct);

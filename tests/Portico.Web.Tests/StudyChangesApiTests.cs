@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Index;
 using Portico.Index.Access;
+using Portico.Ingest.Pipeline;
 using Portico.Storage;
 using Portico.Tests.Shared;
 using Xunit;
@@ -197,6 +198,8 @@ public sealed class StudyChangesApiTests(PorticoFactory factory) : IClassFixture
         content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
         HttpResponseMessage response = await client.PostAsync("/api/instances", content, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The tests read the index directly, not through a request (which would wait for the answered rows itself).
+        await factory.Services.GetRequiredService<IndexCommitter>().WhenCommittedAsync(Ct);
         return studyUid;
     }
 }

@@ -89,7 +89,14 @@ public sealed partial class IngestPipeline(
     }
 
     /// <summary>Spools and ingests one DICOM file sent as a stream.</summary>
-    public async Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, CancellationToken cancellationToken) =>
+        IngestStreamAsync(content, source, waitForIndex: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="IngestStreamAsync(Stream, IngestSource, CancellationToken)"/>; with <paramref name="waitForIndex"/> false
+    /// a new instance is answered once its file is durable, before its index row commits.
+    /// </summary>
+    public async Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
         long max = options.Value.MaxFileBytes;
         SpooledFile? spooled = await SpoolAsync(content, max, cancellationToken).ConfigureAwait(false);
@@ -98,7 +105,7 @@ public sealed partial class IngestPipeline(
             return IngestOutcome.Rejected($"The file is larger than the limit of {FormatBytes(max)}.");
         }
 
-        return await IngestFileAsync(spooled.Path, spooled.Key, source, cancellationToken).ConfigureAwait(false);
+        return await IngestFileAsync(spooled.Path, spooled.Key, source, waitForIndex, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -201,10 +201,10 @@ public static class WebHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        // Read-your-writes: an API request made after a C-STORE was answered sees that instance's index row (rows answered
-        // before their commit are committed first; usually none wait). Uploads themselves never wait for it.
+        // Read-your-writes: a request (API or page) made after a C-STORE or an upload was answered sees that instance's index
+        // row (rows answered before their commit are committed first; usually none wait). Uploads never wait for it.
         app.UseWhen(
-            c => c.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !IsUpload(c.Request),
+            c => !IsUpload(c.Request),
             b => b.Use(async (context, next) =>
             {
                 IndexCommitter committer = context.RequestServices.GetRequiredService<IndexCommitter>();

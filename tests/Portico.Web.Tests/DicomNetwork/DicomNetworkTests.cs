@@ -14,9 +14,10 @@ namespace Portico.Web.Tests.DicomNetwork;
 /// The DICOM network of the real server against real peers: DCMTK storescu, findscu, movescu, getscu and storescp, and
 /// Orthanc as SCU and as destination (all installed by scripts/test.sh). Each test registers its own identities with
 /// AE titles of its own, so tests share one server without depending on each other. Index rows of answered C-STOREs are
-/// gathered for ten minutes here: every look-up right after a C-STORE relies on the read-your-writes barrier.
+/// gathered for ten minutes in the test server (PorticoFactory): every look-up right after a C-STORE relies on the
+/// read-your-writes barrier.
 /// </summary>
-public sealed class DicomNetworkTests(SlowCommitPorticoFactory factory) : IClassFixture<SlowCommitPorticoFactory>
+public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<PorticoFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

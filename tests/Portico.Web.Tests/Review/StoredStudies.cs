@@ -9,6 +9,7 @@ using Portico.Dicom.IO;
 using Portico.Dicom.Uids;
 using Portico.Dicom.Values;
 using Portico.Index;
+using Portico.Ingest.Pipeline;
 using Portico.Storage;
 using Portico.Tests.Shared;
 using Portico.Web.Tests.DicomNetwork;
@@ -48,6 +49,8 @@ internal static class StoredStudies
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        // The tests read the index directly, not through a request (which would wait for the answered rows itself).
+        await factory.Services.GetRequiredService<IndexCommitter>().WhenCommittedAsync(Ct);
         return studyUid;
     }
 

@@ -9,6 +9,7 @@ using Portico.Dicom.IO;
 using Portico.Dicom.Values;
 using Portico.Index.Studies;
 using Portico.Index.UploadPortal;
+using Portico.Ingest.Pipeline;
 using Portico.Tests.Shared;
 using Portico.Web.Features.DicomNetwork;
 using Portico.Web.Features.UploadPortal;
@@ -286,6 +287,7 @@ public abstract class PortalIngestTestsBase(bool postgres) : IAsyncLifetime
             Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync(Ct));
         }
 
+        await _portal.Factory.Services.GetRequiredService<IndexCommitter>().WhenCommittedAsync(Ct); // read below without a request
         UploadRecords.UploadRecord record = (await _portal.WithDbAsync(db => UploadRecords.FindAsync(db, userStudy, showOriginalIds: true, Ct)))!;
         Assert.False(record.ByUploadCode);
         Assert.Equal("admin@test.local", record.By);

@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Portico.Index;
 using Portico.Index.Access;
 using Portico.Index.Studies;
+using Portico.Ingest;
 using Portico.Ingest.Pipeline;
 using Portico.Web.Security;
 
@@ -46,8 +48,12 @@ public static class InstancesApi
     private static async Task<Results<Ok<InstanceUploadResult[]>, ProblemHttpResult>> UploadAsync(
         HttpContext context,
         UploadReceiver receiver,
+        IOptions<IngestOptions> ingestOptions,
         CancellationToken cancellationToken)
     {
+        // Answered once every file is durable; the index rows follow within milliseconds, and any later request waits for
+        // them (read-your-writes), unless Portico:Ingest:AnswerAfterIndexCommit asks to answer after the commit.
+        bool waitForIndex = ingestOptions.Value.AnswerAfterIndexCommit;
         // Uploads are streamed to disk, so the request body is not limited here; every file and archive is.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -66,10 +72,10 @@ public static class InstancesApi
         switch (mediaType.MediaType.Value?.ToLowerInvariant())
         {
             case "application/dicom":
-                results = [await receiver.ReceiveDicomAsync(context.Request.Body, fileName, source, cancellationToken)];
+                results = [await receiver.ReceiveDicomAsync(context.Request.Body, fileName, source, waitForIndex, cancellationToken)];
                 break;
             case "application/zip" or "application/x-zip-compressed":
-                results = await receiver.ReceiveZipAsync(context.Request.Body, fileName, source, cancellationToken);
+                results = await receiver.ReceiveZipAsync(context.Request.Body, fileName, source, waitForIndex, cancellationToken);
                 break;
             case "multipart/form-data":
                 string? boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
@@ -78,7 +84,7 @@ public static class InstancesApi
                     return TypedResults.Problem("The multipart/form-data request has no boundary.", statusCode: StatusCodes.Status400BadRequest);
                 }
 
-                results = await ReceiveMultipartAsync(new MultipartReader(boundary, context.Request.Body), receiver, source, cancellationToken);
+                results = await ReceiveMultipartAsync(new MultipartReader(boundary, context.Request.Body), receiver, source, waitForIndex, cancellationToken);
                 break;
             default:
                 return UnsupportedType(contentType);
@@ -87,7 +93,7 @@ public static class InstancesApi
         return TypedResults.Ok(results.ToArray());
     }
 
-    private static async Task<List<InstanceUploadResult>> ReceiveMultipartAsync(MultipartReader reader, UploadReceiver receiver, IngestSource source, CancellationToken cancellationToken)
+    private static async Task<List<InstanceUploadResult>> ReceiveMultipartAsync(MultipartReader reader, UploadReceiver receiver, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
         var results = new List<InstanceUploadResult>();
         int index = 0;
@@ -103,11 +109,11 @@ public static class InstancesApi
             bool zip = section.ContentType is "application/zip" or "application/x-zip-compressed" || name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
             if (zip)
             {
-                results.AddRange(await receiver.ReceiveZipAsync(section.Body, name, source, cancellationToken));
+                results.AddRange(await receiver.ReceiveZipAsync(section.Body, name, source, waitForIndex, cancellationToken));
             }
             else
             {
-                results.Add(await receiver.ReceiveDicomAsync(section.Body, name, source, cancellationToken));
+                results.Add(await receiver.ReceiveDicomAsync(section.Body, name, source, waitForIndex, cancellationToken));
             }
         }
 

@@ -9,9 +9,17 @@ namespace Portico.Web.Features.Instances;
 /// <summary>Turns an uploaded body (one DICOM file or a ZIP archive) into pipeline calls and per-file results.</summary>
 public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker, IOptions<ZipLimits> zipLimits)
 {
-    public async Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, string name, IngestSource source, CancellationToken cancellationToken)
+    /// <summary>Ingests one DICOM file sent as a stream; answered once its index row has committed.</summary>
+    public Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, string name, IngestSource source, CancellationToken cancellationToken) =>
+        ReceiveDicomAsync(body, name, source, waitForIndex: true, cancellationToken);
+
+    /// <summary>
+    /// Ingests one DICOM file sent as a stream. With <paramref name="waitForIndex"/> false a new instance is answered once
+    /// its file is durable, before its index row commits (<c>POST /api/instances</c>).
+    /// </summary>
+    public async Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
-        IngestOutcome outcome = await pipeline.IngestStreamAsync(body, source, cancellationToken).ConfigureAwait(false);
+        IngestOutcome outcome = await pipeline.IngestStreamAsync(body, source, waitForIndex, cancellationToken).ConfigureAwait(false);
         return ToResult(name, outcome);
     }
 
@@ -22,7 +30,11 @@ public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker,
         return ToResult(name, outcome);
     }
 
-    public async Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, string name, IngestSource source, CancellationToken cancellationToken)
+    public Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, string name, IngestSource source, CancellationToken cancellationToken) =>
+        ReceiveZipAsync(body, name, source, waitForIndex: true, cancellationToken);
+
+    /// <summary>Spools a ZIP archive and ingests its DICOM entries; <paramref name="waitForIndex"/> as for <see cref="ReceiveDicomAsync(Stream, string, IngestSource, bool, CancellationToken)"/>.</summary>
+    public async Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
         SpooledFile? archive = await pipeline.SpoolAsync(body, zipLimits.Value.MaxTotalUncompressedBytes, cancellationToken).ConfigureAwait(false);
         if (archive is null)
@@ -32,7 +44,7 @@ public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker,
 
         try
         {
-            return await ReceiveZipFileAsync(archive.Path, name, source, cancellationToken).ConfigureAwait(false);
+            return await ReceiveZipFileAsync(archive.Path, name, source, waitForIndex, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -41,14 +53,18 @@ public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker,
     }
 
     /// <summary>Ingests every DICOM entry of a ZIP archive on disk (left in place); one result per entry found.</summary>
-    public async Task<List<InstanceUploadResult>> ReceiveZipFileAsync(string path, string name, IngestSource source, CancellationToken cancellationToken)
+    public Task<List<InstanceUploadResult>> ReceiveZipFileAsync(string path, string name, IngestSource source, CancellationToken cancellationToken) =>
+        ReceiveZipFileAsync(path, name, source, waitForIndex: true, cancellationToken);
+
+    /// <summary>Ingests every DICOM entry of a ZIP archive on disk (left in place); <paramref name="waitForIndex"/> as for a single file.</summary>
+    public async Task<List<InstanceUploadResult>> ReceiveZipFileAsync(string path, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
         var results = new List<InstanceUploadResult>();
         ZipWalkResult walk = await zipWalker.WalkAsync(
             path,
             pipeline.TempDirectory,
             zipLimits.Value,
-            async (entryName, entryPath, ct) => results.Add(ToResult(entryName, await pipeline.IngestFileAsync(entryPath, source, ct).ConfigureAwait(false))),
+            async (entryName, entryPath, ct) => results.Add(ToResult(entryName, await pipeline.IngestFileAsync(entryPath, null, source, waitForIndex, ct).ConfigureAwait(false))),
             cancellationToken).ConfigureAwait(false);
         foreach (ZipEntryReport entry in walk.Entries)
         {
