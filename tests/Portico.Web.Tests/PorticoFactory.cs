@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Index;
 using Portico.Index.Access;
+using Portico.Ingest.Pipeline;
 using Xunit;
 
 namespace Portico.Web.Tests;
@@ -67,6 +68,21 @@ public class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public HttpClient Admin() => ClientWithKey(AdminKey);
+
+    /// <summary>
+    /// Uploads one DICOM file to <c>POST /api/instances</c> as the administrator and waits for the index rows of the
+    /// answered instances, so the test may read the index directly (a request would wait for them by itself).
+    /// </summary>
+    public async Task<HttpResponseMessage> PostDicomAsync(byte[] bytes)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using HttpClient client = Admin();
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+        HttpResponseMessage response = await client.PostAsync("/api/instances", content, ct);
+        await Services.GetRequiredService<IndexCommitter>().WhenCommittedAsync(ct);
+        return response;
+    }
 
     /// <summary>Creates an API key holding exactly <paramref name="permissions"/> and returns its secret.</summary>
     public async Task<string> CreateKeyAsync(params string[] permissions)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -112,10 +111,7 @@ public sealed class StudiesApiTests(PorticoFactory factory) : IClassFixture<Port
     private async Task<string> UploadAsync(string name)
     {
         byte[] bytes = TestFiles.WithNewUids(name, out string studyUid, out _);
-        using HttpClient client = factory.Admin();
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
-        HttpResponseMessage response = await client.PostAsync("/api/instances", content, Ct);
+        using HttpResponseMessage response = await factory.PostDicomAsync(bytes);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return studyUid;
     }

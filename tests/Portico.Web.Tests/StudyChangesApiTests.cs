@@ -1,12 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Index;
 using Portico.Index.Access;
-using Portico.Ingest.Pipeline;
 using Portico.Storage;
 using Portico.Tests.Shared;
 using Xunit;
@@ -193,13 +191,8 @@ public sealed class StudyChangesApiTests(PorticoFactory factory) : IClassFixture
             ds.AddOrUpdate(Portico.Dicom.Dictionary.DicomTags.PatientName, Portico.Dicom.Values.DicomVR.PN, patientName);
             ds.AddOrUpdate(Portico.Dicom.Dictionary.DicomTags.PatientID, Portico.Dicom.Values.DicomVR.LO, patientId);
         });
-        using HttpClient client = factory.Admin();
-        using var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
-        HttpResponseMessage response = await client.PostAsync("/api/instances", content, Ct);
+        using HttpResponseMessage response = await factory.PostDicomAsync(bytes);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        // The tests read the index directly, not through a request (which would wait for the answered rows itself).
-        await factory.Services.GetRequiredService<IndexCommitter>().WhenCommittedAsync(Ct);
         return studyUid;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Dicom;
@@ -9,7 +8,6 @@ using Portico.Dicom.IO;
 using Portico.Dicom.Uids;
 using Portico.Dicom.Values;
 using Portico.Index;
-using Portico.Ingest.Pipeline;
 using Portico.Storage;
 using Portico.Tests.Shared;
 using Portico.Web.Tests.DicomNetwork;
@@ -32,7 +30,6 @@ internal static class StoredStudies
     public static async Task<string> UploadAsync(PorticoFactory factory, TestPatient patient, params string[] samples)
     {
         string studyUid = UidGenerator.NewUid();
-        using HttpClient client = factory.Admin();
         foreach (string sample in samples)
         {
             byte[] bytes = DicomSamples.WithNewUids(sample, out _, out _, change: ds =>
@@ -43,14 +40,10 @@ internal static class StoredStudies
                 ds.AddOrUpdate(DicomTags.PatientBirthDate, DicomVR.DA, patient.BirthDate ?? "");
                 ds.AddOrUpdate(DicomTags.PatientSex, DicomVR.CS, patient.Sex ?? "");
             });
-            using var content = new ByteArrayContent(bytes);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
-            HttpResponseMessage response = await client.PostAsync("/api/instances", content, Ct);
+            using HttpResponseMessage response = await factory.PostDicomAsync(bytes);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        // The tests read the index directly, not through a request (which would wait for the answered rows itself).
-        await factory.Services.GetRequiredService<IndexCommitter>().WhenCommittedAsync(Ct);
         return studyUid;
     }
 

@@ -22,6 +22,9 @@ public sealed partial class AbandonedPortalSessions(
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
+    /// <summary>Sessions removed per transaction; a full batch means more may wait, and the next follows at once.</summary>
+    private const int BatchSize = 500;
+
     /// <summary>How long an abandoned session's data is kept after its cookie ran out.</summary>
     public TimeSpan Retention { get; } = configuration.GetValue("Portico:UploadPortal:AbandonedSessionRetention", TimeSpan.FromDays(7));
 
@@ -34,7 +37,7 @@ public sealed partial class AbandonedPortalSessions(
         List<PortalSession> abandoned = await db.PortalSessions
             .Where(s => s.ExpiresAt < cutoff && (s.State == PortalSessionState.Open || s.State == PortalSessionState.Uploading || s.State == PortalSessionState.Cancelled))
             .OrderBy(s => s.ExpiresAt)
-            .Take(500)
+            .Take(BatchSize)
             .ToListAsync(cancellationToken);
         if (abandoned.Count == 0)
         {
@@ -76,9 +79,8 @@ public sealed partial class AbandonedPortalSessions(
         {
             try
             {
-                while (await SweepAsync(stoppingToken).ConfigureAwait(false) == 500)
+                while (await SweepAsync(stoppingToken).ConfigureAwait(false) == BatchSize)
                 {
-                    // a backlog: the next batch right away
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
