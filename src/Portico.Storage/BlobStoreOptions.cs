@@ -29,6 +29,28 @@ public sealed class BlobStoreOptions
     public int MaxGroupSize { get; set; } = 64;
 
     /// <summary>
+    /// Blobs up to this size are made durable through the store's journal (<c>journal</c> beside <c>blobs/</c>): one
+    /// append and one fdatasync of a preallocated file, instead of an fsync of the new file and of its directory; a
+    /// checkpoint makes the renamed blobs durable together shortly after. Larger blobs are flushed as files (copying
+    /// them would cost more than it saves). Default 1 MiB; 0 turns the journal off. Used only with <see cref="Fsync"/>,
+    /// grouping and Linux syncfs.
+    /// </summary>
+    public long JournalMaxBlobBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The journal file's largest size: it grows in 4 MiB steps up to this, then its space is reused. Default 64 MiB.
+    /// Must hold at least four of the largest journaled blobs.
+    /// </summary>
+    public long JournalBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// How soon after a journaled write the checkpoint runs (one syncfs for every blob written since, then the
+    /// journal's header). Default 50 ms: short enough that a restart rarely has anything to check, long enough that
+    /// one checkpoint covers many writes.
+    /// </summary>
+    public TimeSpan JournalCheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// Files in <c>tmp/</c> not written to for this long are deleted by <see cref="BlobSweeper"/>. Default 24 hours,
     /// long enough for a resumable upload spooled there to be resumed after a restart.
     /// </summary>

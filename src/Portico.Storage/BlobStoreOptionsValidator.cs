@@ -40,6 +40,20 @@ internal sealed class BlobStoreOptionsValidator : IValidateOptions<BlobStoreOpti
             failures.Add($"Portico:Storage:GroupCommitWindow must be between 0 and {MaxGroupCommitWindow}.");
         }
 
+        if (options.JournalMaxBlobBytes < 0)
+        {
+            failures.Add("Portico:Storage:JournalMaxBlobBytes must be 0 (no journal) or more.");
+        }
+        else if (options.JournalMaxBlobBytes > 0 && options.JournalBytes < 4 * (options.JournalMaxBlobBytes + BlobJournal.RecordHeaderSize) + BlobJournal.PageSize)
+        {
+            failures.Add("Portico:Storage:JournalBytes must hold at least four blobs of Portico:Storage:JournalMaxBlobBytes.");
+        }
+
+        if (options.JournalCheckpointInterval < TimeSpan.Zero || options.JournalCheckpointInterval > MaxGroupCommitWindow * 10)
+        {
+            failures.Add($"Portico:Storage:JournalCheckpointInterval must be between 0 and {MaxGroupCommitWindow * 10}.");
+        }
+
         if (options.MaxGroupSize is < 1 or > MaxGroupSizeLimit)
         {
             failures.Add($"Portico:Storage:MaxGroupSize must be between 1 and {MaxGroupSizeLimit}.");

@@ -79,6 +79,7 @@ public sealed class BlobSweeper
     public async Task<BlobSweepResult> DeleteOrphansAsync(Func<BlobKey, ValueTask<bool>> isReferenced, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(isReferenced);
+        _store.CheckpointJournal(); // no journal record may bring back what is deleted here
         TimeSpan grace = _store.Options.OrphanGracePeriod;
         int examined = 0, deleted = 0, keptRecent = 0;
         long bytes = 0;

@@ -25,6 +25,9 @@ internal sealed class CommitRequest
     /// <param name="needsDataFlush">False when the blob is known to exist already, so the data need not be flushed.</param>
     /// <param name="onStoreFileSystem">The source is on the store's file system, so one syncfs covers it.</param>
     /// <param name="deleteSourceOnFailure">The source is the store's own temp file (not a caller's file).</param>
+    /// <param name="key">The blob's key.</param>
+    /// <param name="length">The blob's length in bytes.</param>
+    /// <param name="journaled">Made durable by a <see cref="BlobJournal"/> record instead of its own flushes.</param>
     public CommitRequest(
         SafeFileHandle handle,
         string sourcePath,
@@ -32,8 +35,14 @@ internal sealed class CommitRequest
         string[] directoriesToFlush,
         bool needsDataFlush,
         bool onStoreFileSystem,
-        bool deleteSourceOnFailure)
+        bool deleteSourceOnFailure,
+        BlobKey key = default,
+        long length = 0,
+        bool journaled = false)
     {
+        Key = key;
+        Length = length;
+        Journaled = journaled;
         Handle = handle;
         SourcePath = sourcePath;
         DestinationPath = destinationPath;
@@ -56,6 +65,16 @@ internal sealed class CommitRequest
     public bool OnStoreFileSystem { get; }
 
     public bool DeleteSourceOnFailure { get; }
+
+    public BlobKey Key { get; }
+
+    public long Length { get; }
+
+    /// <summary>
+    /// Durable through the journal: renamed into place, then a record of its bytes appended and the journal flushed;
+    /// neither the file nor its directory is flushed (the journal's next checkpoint does that with one syncfs).
+    /// </summary>
+    public bool Journaled { get; }
 
     /// <summary>Set while the batch runs.</summary>
     public CommitOutcome Outcome { get; set; }

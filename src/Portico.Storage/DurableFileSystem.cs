@@ -35,6 +35,25 @@ internal static partial class DurableFileSystem
     /// <summary>Flushes the file's data and metadata to stable storage (fsync).</summary>
     public static void FlushFile(SafeFileHandle handle) => RandomAccess.FlushToDisk(handle);
 
+    /// <summary>
+    /// Flushes the file's data, and only the metadata needed to read it back (fdatasync): for a file overwritten within
+    /// its length, the data alone. Falls back to fsync where fdatasync does not exist.
+    /// </summary>
+    public static void FlushFileData(SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            RandomAccess.FlushToDisk(handle);
+            return;
+        }
+
+        if (FileDataSync(handle) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"fdatasync failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+    }
+
     /// <summary>Flushes every dirty file of the file system holding <paramref name="handle"/> (Linux syncfs).</summary>
     public static void FlushFileSystem(SafeFileHandle handle)
     {
@@ -153,6 +172,9 @@ internal static partial class DurableFileSystem
 
     [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(SafeFileHandle fd);
+
+    [LibraryImport(LibC, EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int FileDataSync(SafeFileHandle fd);
 
     [LibraryImport(LibC, EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFileSystem(SafeFileHandle fd);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Win32.SafeHandles;
@@ -27,6 +28,8 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     private readonly string _tempDirectory;
     private readonly ILogger<FileBlobStore> _logger;
     private readonly FlushCoordinator _flusher;
+    private readonly BlobJournal? _journal;
+    private readonly SafeFileHandle? _journalFileSystem;
 
     // One bit per second-level directory (the key's first four hex digits): set once that directory and its
     // parents are known to exist durably, so later writes flush only the directory itself.
@@ -68,13 +71,15 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
             PrepareFanOut(DurableFileSystem.IsSyncFileSystemSupported && useSyncFileSystem);
         }
 
+        (_journal, _journalFileSystem) = OpenJournal(settings, useSyncFileSystem);
         _flusher = new FlushCoordinator(
             settings.Fsync,
             settings.GroupCommitWindow,
             settings.MaxGroupSize,
             useSyncFileSystem ? _blobsDirectory : null,
             timeProvider ?? TimeProvider.System,
-            logger);
+            logger,
+            _journal);
         _logger.StoreOpened(_rootDirectory, settings.Fsync, _flusher.IsGrouping, _flusher.UsesSyncFileSystem);
     }
 
@@ -91,6 +96,15 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
 
     internal FlushCoordinator Flusher => _flusher;
 
+    /// <summary>The journal small blobs are made durable through; null when off (<see cref="BlobStoreOptions.JournalMaxBlobBytes"/>).</summary>
+    internal BlobJournal? Journal => _journal;
+
+    /// <summary>
+    /// Makes every journaled blob durable and retires its record, before a blob leaves the store: a record restored
+    /// after a crash must never bring back a blob deleted after its answer.
+    /// </summary>
+    internal void CheckpointJournal() => _journal?.CheckpointNow();
+
     /// <inheritdoc/>
     public async Task<BlobInfo> WriteAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
@@ -100,12 +114,13 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
 
         long started = Stopwatch.GetTimestamp();
         string tempPath = NewTempPath();
-        SafeFileHandle handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous);
+        // Read access too: a journaled commit copies the bytes from this handle.
+        SafeFileHandle handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
         bool handedOver = false;
         try
         {
             (BlobKey key, long length) = await ContentHasher.CopyAndHashAsync(content, handle, maxBytes, cancellationToken).ConfigureAwait(false);
-            CommitRequest request = PrepareCommit(handle, tempPath, key, onStoreFileSystem: true, ownsSource: true);
+            CommitRequest request = PrepareCommit(handle, tempPath, key, length, onStoreFileSystem: true, ownsSource: true);
             handedOver = true; // the coordinator now owns the handle and deletes the temp file if the commit fails
             CommitOutcome outcome = await CommitAsync(request, key).ConfigureAwait(false);
             LogStored(key, length, outcome, started);
@@ -156,7 +171,7 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
                 ? (known, RandomAccess.GetLength(handle))
                 : await ContentHasher.HashFileAsync(handle, cancellationToken).ConfigureAwait(false);
             bool inTempDirectory = string.Equals(Path.GetDirectoryName(fullPath), _tempDirectory, StringComparison.Ordinal);
-            request = PrepareCommit(handle, fullPath, key, onStoreFileSystem: inTempDirectory, ownsSource: false);
+            request = PrepareCommit(handle, fullPath, key, length, onStoreFileSystem: inTempDirectory, ownsSource: false);
         }
         catch
         {
@@ -233,6 +248,7 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
             return Task.FromResult(false);
         }
 
+        CheckpointJournal();
         File.Delete(path);
         _logger.BlobDeleted(key);
         return Task.FromResult(true);
@@ -252,6 +268,7 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
             return Task.FromResult(false);
         }
 
+        CheckpointJournal();
         Directory.CreateDirectory(QuarantineDirectory);
         string name = key.Sha256Hex;
         for (int suffix = 1; ; suffix++)
@@ -283,9 +300,86 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _flusher.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await _flusher.DisposeAsync().ConfigureAwait(false);
+        CloseJournal();
+    }
 
-    public void Dispose() => _flusher.Dispose();
+    public void Dispose()
+    {
+        _flusher.Dispose();
+        CloseJournal();
+    }
+
+    private void CloseJournal()
+    {
+        _journal?.Dispose();
+        _journalFileSystem?.Dispose();
+    }
+
+    /// <summary>
+    /// Opens the journal when it is on (fsync, grouping, syncfs, <see cref="BlobStoreOptions.JournalMaxBlobBytes"/>),
+    /// restoring what a crash left in it. A journal left by a run that had it on is restored and removed when it is now off.
+    /// </summary>
+    private (BlobJournal? Journal, SafeFileHandle? FileSystem) OpenJournal(BlobStoreOptions settings, bool useSyncFileSystem)
+    {
+        string path = Path.Join(_rootDirectory, BlobJournal.FileName);
+        bool on = settings.Fsync && settings.JournalMaxBlobBytes > 0 && settings.MaxGroupSize > 1
+            && useSyncFileSystem && DurableFileSystem.IsSyncFileSystemSupported;
+        if (!on && !(DurableFileSystem.IsSyncFileSystemSupported && File.Exists(path)))
+        {
+            return (null, null);
+        }
+
+        SafeFileHandle fileSystem = DurableFileSystem.OpenDirectory(_blobsDirectory);
+        try
+        {
+            BlobJournal journal = BlobJournal.Open(path, settings.JournalBytes, fileSystem, settings.JournalCheckpointInterval, _logger, RestoreFromJournal);
+            if (on)
+            {
+                return (journal, fileSystem);
+            }
+
+            journal.Dispose();
+            File.Delete(path);
+            DurableFileSystem.FlushDirectory(_rootDirectory);
+            fileSystem.Dispose();
+            return (null, null);
+        }
+        catch
+        {
+            fileSystem.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes a journaled blob again, durably, unless the stored one is whole (its bytes hash to its key).</summary>
+    private void RestoreFromJournal(BlobJournal journal, BlobJournal.Record record)
+    {
+        string path = BlobPath(record.Key);
+        var existing = new FileInfo(path);
+        if (existing.Exists && existing.Length == record.Length)
+        {
+            using FileStream stored = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+            if (BlobKey.FromHash(SHA256.HashData(stored)).Equals(record.Key))
+            {
+                return;
+            }
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temp = NewTempPath();
+        using (SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+        {
+            journal.CopyPayload(record, handle);
+            DurableFileSystem.FlushFile(handle);
+        }
+
+        // The journal's open makes the rename durable (syncfs) before it retires the record.
+        File.Move(temp, path, overwrite: true);
+        _logger.JournalBlobRestored(record.Key);
+    }
 
     /// <summary>Every complete blob with its last write time (kept fresh by duplicate writes).</summary>
     internal async IAsyncEnumerable<BlobEntry> EnumerateEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -430,11 +524,25 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         name.Length == 2 && char.IsAsciiHexDigitLower(name[0]) && char.IsAsciiHexDigitLower(name[1]);
 
     /// <summary>Creates the blob's directory when needed and describes the commit. Owns nothing yet.</summary>
-    private CommitRequest PrepareCommit(SafeFileHandle handle, string sourcePath, BlobKey key, bool onStoreFileSystem, bool ownsSource)
+    private CommitRequest PrepareCommit(SafeFileHandle handle, string sourcePath, BlobKey key, long length, bool onStoreFileSystem, bool ownsSource)
     {
         string hex = key.Sha256Hex;
         string directory = Path.Join(_blobsDirectory, hex.AsSpan(0, 2), hex.AsSpan(2, 2));
         string destination = Path.Join(directory, hex);
+
+        if (_journal is { Failed: false } journal && onStoreFileSystem
+            && length <= Options.JournalMaxBlobBytes && length <= journal.MaxRecordBytes)
+        {
+            // Durable through a journal record, even when the blob exists already: that one may have been renamed into
+            // place a moment ago by a writer whose record is not flushed yet. Its directory becomes durable with the
+            // journal's checkpoint (syncfs), so nothing here is flushed.
+            if (!IsDurableDirectory(DirectoryIndex(key)))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            return new CommitRequest(handle, sourcePath, destination, [], needsDataFlush: false, onStoreFileSystem, deleteSourceOnFailure: ownsSource, key, length, journaled: true);
+        }
 
         string[] directoriesToFlush;
         if (IsDurableDirectory(DirectoryIndex(key)))
@@ -458,13 +566,21 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
             directoriesToFlush,
             needsDataFlush: !File.Exists(destination),
             onStoreFileSystem,
-            deleteSourceOnFailure: ownsSource);
+            deleteSourceOnFailure: ownsSource,
+            key,
+            length);
     }
 
     private async Task<CommitOutcome> CommitAsync(CommitRequest request, BlobKey key)
     {
         CommitOutcome outcome = await _flusher.CommitAsync(request).ConfigureAwait(false);
-        MarkDurableDirectory(DirectoryIndex(key));
+        if (!request.Journaled)
+        {
+            // A journaled blob's directory is durable only after the next checkpoint: a large blob written there
+            // before it must still flush the directory's parent.
+            MarkDurableDirectory(DirectoryIndex(key));
+        }
+
         return outcome;
     }
 

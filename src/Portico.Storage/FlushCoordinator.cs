@@ -31,6 +31,7 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SafeFileHandle? _storeFileSystem;
+    private readonly BlobJournal? _journal;
     private readonly Channel<CommitRequest>? _queue;
     private readonly Task _loop = Task.CompletedTask;
     private int _queued;
@@ -45,9 +46,11 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
     /// <param name="storeDirectory">A directory of the store's file system, for syncfs; null to flush per file.</param>
     /// <param name="timeProvider">Clock of the window.</param>
     /// <param name="logger">Storage log.</param>
-    public FlushCoordinator(bool fsync, TimeSpan window, int maxGroupSize, string? storeDirectory, TimeProvider timeProvider, ILogger logger)
+    /// <param name="journal">Makes <see cref="CommitRequest.Journaled"/> requests durable; null when there is none.</param>
+    public FlushCoordinator(bool fsync, TimeSpan window, int maxGroupSize, string? storeDirectory, TimeProvider timeProvider, ILogger logger, BlobJournal? journal = null)
     {
         _fsync = fsync;
+        _journal = journal;
         _window = window;
         _maxGroupSize = Math.Max(1, maxGroupSize);
         _timeProvider = timeProvider;
@@ -158,27 +161,49 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
     private void RunGroup(List<CommitRequest> group)
     {
         long started = Stopwatch.GetTimestamp();
+        // Journaled requests are made durable by one journal append and fdatasync; the others by their own flushes.
+        List<CommitRequest> direct = _journal is null ? group : group.FindAll(r => !r.Journaled);
+        List<CommitRequest> journaled = _journal is null ? [] : group.FindAll(r => r.Journaled);
         // syncfs flushes everything dirty on the file system; for a lone write one fsync is cheaper and isolated.
-        bool shared = _storeFileSystem is not null && group.Count > 1;
+        bool shared = _storeFileSystem is not null && direct.Count > 1;
         try
         {
             if (_fsync)
             {
-                FlushData(group, shared);
+                FlushData(direct, shared);
             }
 
-            foreach (CommitRequest request in group)
+            foreach (CommitRequest request in direct)
             {
                 request.Handle.Dispose();
             }
 
+            // A journaled file is renamed before its record is appended (its handle still open to copy from), so the
+            // checkpoint that retires the record also covers the rename.
             MoveIntoPlace(group);
-            if (_fsync)
+            if (journaled.Count > 0)
+            {
+                List<CommitRequest> moved = journaled.FindAll(r => r.Error is null);
+                if (_journal!.Append(moved) is { } failed)
+                {
+                    foreach (CommitRequest request in moved)
+                    {
+                        request.Error ??= failed;
+                    }
+                }
+
+                foreach (CommitRequest request in journaled)
+                {
+                    request.Handle.Dispose();
+                }
+            }
+
+            if (_fsync && direct.Count > 0)
             {
                 // A lone commit into a new directory has two directories to flush (the new one and its parent): one
                 // syncfs commits the journal once for both, without the two parallel fsyncs and their thread hand-offs.
-                bool sharedMetadata = shared || (_storeFileSystem is not null && group.Count == 1 && group[0].DirectoriesToFlush.Length > 1);
-                FlushMetadata(group, sharedMetadata);
+                bool sharedMetadata = shared || (_storeFileSystem is not null && direct.Count == 1 && direct[0].DirectoriesToFlush.Length > 1);
+                FlushMetadata(direct, sharedMetadata);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -83,4 +83,20 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 3018, EventName = "FanOutReady", Level = LogLevel.Debug,
         Message = "Blob fan-out flushed at open; {Directories} second-level directories known durable")]
     public static partial void FanOutReady(this ILogger logger, int directories);
+
+    [LoggerMessage(EventId = 3019, EventName = "JournalRecovered", Level = LogLevel.Information,
+        Message = "Blob journal: {Records} record(s) newer than the last checkpoint checked at open")]
+    public static partial void JournalRecovered(this ILogger logger, int records);
+
+    [LoggerMessage(EventId = 3020, EventName = "JournalFailed", Level = LogLevel.Error,
+        Message = "Blob journal write or flush failed; small blobs are flushed one by one from now on")]
+    public static partial void JournalFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3021, EventName = "JournalCheckpointFailed", Level = LogLevel.Warning,
+        Message = "Blob journal checkpoint failed; it is tried again")]
+    public static partial void JournalCheckpointFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3022, EventName = "JournalBlobRestored", Level = LogLevel.Warning,
+        Message = "Blob {BlobKey} was missing or damaged after a crash and was restored from the journal")]
+    public static partial void JournalBlobRestored(this ILogger logger, BlobKey blobKey);
 }

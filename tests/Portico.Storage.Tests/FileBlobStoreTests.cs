@@ -353,6 +353,7 @@ public sealed class FileBlobStoreTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using TestStore test = TestStore.Create();
         BlobInfo info = await test.Store.WriteAsync(new GeneratedStream(100, seed: 12), long.MaxValue, ct);
+        await test.Store.DisposeAsync();
 
         await using var reopened = new FileBlobStore(
             Microsoft.Extensions.Options.Options.Create(new BlobStoreOptions { RootDirectory = test.Root }),
