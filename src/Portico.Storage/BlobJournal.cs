@@ -10,9 +10,10 @@ namespace Portico.Storage;
 /// Write-ahead journal for small blobs: a blob is made durable by appending a copy of its bytes to one preallocated
 /// file and flushing that file's data (fdatasync), instead of an fsync of its own new file and of its directory. A new
 /// file's fsync writes its allocation and inode as well as its data; an overwrite inside a file already written is
-/// only the data. The blob is renamed into place as before, not flushed; a checkpoint every few milliseconds makes
-/// every renamed blob durable with one syncfs and then records, in the journal's header, that the records up to then
-/// are no longer needed, so their space is reused.
+/// only the data. Once its record is durable the blob is renamed into place as before, not flushed; a checkpoint every
+/// few milliseconds makes every renamed blob durable with one syncfs and then records, in the journal's header, that
+/// the records up to then are no longer needed, so their space is reused. A blob at its address is thus always either
+/// durable or backed by a durable record.
 /// </summary>
 /// <remarks>
 /// <para>Layout: a 4 KiB header page (magic, version, a random salt, the sequence number of the last checkpointed
@@ -54,6 +55,7 @@ internal sealed class BlobJournal : IDisposable
     private long _length;
     private long _head = PageSize;
     private ulong _lastSequence;
+    private ulong _placed;
     private ulong _checkpointed;
     private int _checkpointScheduled;
     private bool _failed;
@@ -69,6 +71,7 @@ internal sealed class BlobJournal : IDisposable
         _salt = salt;
         _checkpointed = checkpointed;
         _lastSequence = checkpointed;
+        _placed = checkpointed;
         _checkpointInterval = checkpointInterval;
         _logger = logger;
         _length = RandomAccess.GetLength(file);
@@ -151,17 +154,21 @@ internal sealed class BlobJournal : IDisposable
 
     /// <summary>
     /// Appends one record per request, copying each blob's bytes from its open handle, then flushes the journal's data
-    /// once for all of them. The requests' files must already have been renamed into place, so that the checkpoint that
-    /// later covers these records also covers those renames. Returns the error for every request if it failed.
+    /// once for all of them. Call before the files are renamed into place, then <see cref="Placed"/> once they are: a
+    /// renamed blob always has either a durable record or, after a checkpoint, durable bytes of its own. Returns how
+    /// many requests (from the first) were taken; the others did not fit beside records not yet placed and must be
+    /// flushed as files. <paramref name="error"/> is set, and none taken, when a write or the flush failed.
     /// </summary>
-    public Exception? Append(IReadOnlyList<CommitRequest> requests)
+    public int Append(IReadOnlyList<CommitRequest> requests, out Exception? error)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        error = null;
         if (requests.Count == 0)
         {
-            return null;
+            return 0;
         }
 
+        int taken = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
@@ -170,7 +177,8 @@ internal sealed class BlobJournal : IDisposable
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (_failed)
                 {
-                    return new IOException("The blob journal failed earlier; blobs are flushed one by one.");
+                    error = new IOException("The blob journal failed earlier; blobs are flushed one by one.");
+                    return 0;
                 }
 
                 try
@@ -179,14 +187,23 @@ internal sealed class BlobJournal : IDisposable
                     {
                         long size = RecordSize(request.Length);
                         long at = Reserve(size);
+                        if (at < 0)
+                        {
+                            break;
+                        }
+
                         ulong sequence = _lastSequence + 1;
                         WriteRecord(request, at, sequence, buffer);
                         _lastSequence = sequence;
                         _pending.Enqueue(new Extent(sequence, at, size));
                         _head = at + size;
+                        taken++;
                     }
 
-                    DurableFileSystem.FlushFileData(_file);
+                    if (taken > 0)
+                    {
+                        DurableFileSystem.FlushFileData(_file);
+                    }
                 }
                 catch (IOException ex)
                 {
@@ -194,7 +211,8 @@ internal sealed class BlobJournal : IDisposable
                     // report success for pages the kernel has already dropped): stop using the journal.
                     _failed = true;
                     _logger.JournalFailed(ex);
-                    return ex;
+                    error = ex;
+                    return 0;
                 }
             }
         }
@@ -203,12 +221,29 @@ internal sealed class BlobJournal : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        return taken;
+    }
+
+    /// <summary>
+    /// Every record appended so far has its blob renamed into place: the next checkpoint may retire them (its syncfs
+    /// covers those renames).
+    /// </summary>
+    public void Placed()
+    {
+        lock (_gate)
+        {
+            if (_placed == _lastSequence)
+            {
+                return;
+            }
+
+            _placed = _lastSequence;
+        }
+
         if (Interlocked.Exchange(ref _checkpointScheduled, 1) == 0)
         {
             _checkpointWanted.Release();
         }
-
-        return null;
     }
 
     /// <summary>True when the journal can no longer be used (an earlier write or flush failed).</summary>
@@ -309,7 +344,10 @@ internal sealed class BlobJournal : IDisposable
 
     private static long RecordSize(long length) => (RecordHeaderSize + length + PageSize - 1) / PageSize * PageSize;
 
-    /// <summary>Where the next record of <paramref name="size"/> bytes goes: after the last one, or wrapped to the start.</summary>
+    /// <summary>
+    /// Where the next record of <paramref name="size"/> bytes goes: after the last one, or wrapped to the start; -1 when
+    /// records not yet placed fill the room (a checkpoint has retired every placed one by then).
+    /// </summary>
     private long Reserve(long size)
     {
         if (size > _capacity - PageSize)
@@ -317,7 +355,7 @@ internal sealed class BlobJournal : IDisposable
             throw new ArgumentOutOfRangeException(nameof(size), "A record may not be larger than the journal.");
         }
 
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
             if (_pending.Count == 0)
             {
@@ -344,7 +382,12 @@ internal sealed class BlobJournal : IDisposable
                 return _head;
             }
 
-            // Full: make the blobs of the records in the way durable and reuse their space.
+            if (attempt > 0 || _placed == _checkpointed)
+            {
+                return -1;
+            }
+
+            // Full: make the blobs of the placed records in the way durable and reuse their space.
             CheckpointLocked();
         }
     }
@@ -407,13 +450,12 @@ internal sealed class BlobJournal : IDisposable
 
     private void CheckpointLocked()
     {
-        if (_lastSequence == _checkpointed)
+        if (_placed == _checkpointed)
         {
-            _pending.Clear();
             return;
         }
 
-        ulong upTo = _lastSequence;
+        ulong upTo = _placed;
         DurableFileSystem.FlushFileSystem(_fileSystem);
         CommitCheckpoint(upTo);
     }
@@ -450,15 +492,15 @@ internal sealed class BlobJournal : IDisposable
                 ulong upTo;
                 lock (_gate)
                 {
-                    if (_failed || _disposed || _lastSequence == _checkpointed)
+                    if (_failed || _disposed || _placed == _checkpointed)
                     {
                         continue;
                     }
 
-                    upTo = _lastSequence;
+                    upTo = _placed;
                 }
 
-                // Outside the lock, so appends go on meanwhile: every record up to upTo was appended after its rename.
+                // Outside the lock, so appends go on meanwhile: every record up to upTo has its blob renamed already.
                 DurableFileSystem.FlushFileSystem(_fileSystem);
                 lock (_gate)
                 {
@@ -524,6 +566,7 @@ internal sealed class BlobJournal : IDisposable
         // Restored blobs durable first, then the records done; the ring starts again at its beginning.
         DurableFileSystem.FlushFileSystem(_fileSystem);
         _lastSequence = newest;
+        _placed = newest;
         lock (_gate)
         {
             CommitCheckpoint(newest);

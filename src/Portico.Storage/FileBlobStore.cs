@@ -530,20 +530,6 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         string directory = Path.Join(_blobsDirectory, hex.AsSpan(0, 2), hex.AsSpan(2, 2));
         string destination = Path.Join(directory, hex);
 
-        if (_journal is { Failed: false } journal && onStoreFileSystem
-            && length <= Options.JournalMaxBlobBytes && length <= journal.MaxRecordBytes)
-        {
-            // Durable through a journal record, even when the blob exists already: that one may have been renamed into
-            // place a moment ago by a writer whose record is not flushed yet. Its directory becomes durable with the
-            // journal's checkpoint (syncfs), so nothing here is flushed.
-            if (!IsDurableDirectory(DirectoryIndex(key)))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            return new CommitRequest(handle, sourcePath, destination, [], needsDataFlush: false, onStoreFileSystem, deleteSourceOnFailure: ownsSource, key, length, journaled: true);
-        }
-
         string[] directoriesToFlush;
         if (IsDurableDirectory(DirectoryIndex(key)))
         {
@@ -557,6 +543,15 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
             bool parentMissing = Options.Fsync && !Directory.Exists(parent);
             Directory.CreateDirectory(directory);
             directoriesToFlush = parentMissing ? [directory, parent, _blobsDirectory] : [directory, parent];
+        }
+
+        if (_journal is { Failed: false } journal && onStoreFileSystem
+            && length <= Options.JournalMaxBlobBytes && length <= journal.MaxRecordBytes)
+        {
+            // Durable through a journal record, even when the blob exists already: that one may have been renamed into
+            // place a moment ago by a writer whose record is not flushed yet. Its directory becomes durable with the
+            // journal's checkpoint (syncfs); the directories above are flushed only if the journal cannot take it.
+            return new CommitRequest(handle, sourcePath, destination, directoriesToFlush, needsDataFlush: true, onStoreFileSystem, deleteSourceOnFailure: ownsSource, key, length, journaled: true);
         }
 
         return new CommitRequest(

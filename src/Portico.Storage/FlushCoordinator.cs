@@ -178,32 +178,43 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
                 request.Handle.Dispose();
             }
 
-            // A journaled file is renamed before its record is appended (its handle still open to copy from), so the
-            // checkpoint that retires the record also covers the rename.
-            MoveIntoPlace(group);
+            // Journaled: records appended and flushed before the renames, so a renamed blob always has a durable record
+            // (or, once checkpointed, durable bytes). Requests the journal could not take are flushed as files.
+            List<CommitRequest> asFiles = [];
             if (journaled.Count > 0)
             {
-                List<CommitRequest> moved = journaled.FindAll(r => r.Error is null);
-                if (_journal!.Append(moved) is { } failed)
+                int taken = _journal!.Append(journaled, out Exception? failed);
+                if (failed is not null)
                 {
-                    foreach (CommitRequest request in moved)
+                    foreach (CommitRequest request in journaled)
                     {
                         request.Error ??= failed;
                     }
                 }
+                else if (taken < journaled.Count)
+                {
+                    asFiles = journaled.GetRange(taken, journaled.Count - taken);
+                    FlushData(asFiles, shared: false);
+                }
+            }
 
+            MoveIntoPlace(group);
+            if (journaled.Count > 0)
+            {
+                _journal!.Placed();
                 foreach (CommitRequest request in journaled)
                 {
                     request.Handle.Dispose();
                 }
             }
 
-            if (_fsync && direct.Count > 0)
+            if (_fsync && direct.Count + asFiles.Count > 0)
             {
                 // A lone commit into a new directory has two directories to flush (the new one and its parent): one
                 // syncfs commits the journal once for both, without the two parallel fsyncs and their thread hand-offs.
-                bool sharedMetadata = shared || (_storeFileSystem is not null && direct.Count == 1 && direct[0].DirectoriesToFlush.Length > 1);
-                FlushMetadata(direct, sharedMetadata);
+                List<CommitRequest> flushed = asFiles.Count == 0 ? direct : [.. direct, .. asFiles];
+                bool sharedMetadata = shared || (_storeFileSystem is not null && flushed.Count == 1 && flushed[0].DirectoriesToFlush.Length > 1);
+                FlushMetadata(flushed, sharedMetadata);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

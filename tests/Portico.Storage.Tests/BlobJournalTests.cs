@@ -208,6 +208,32 @@ public sealed class BlobJournalTests
     }
 
     [Fact]
+    public async Task WriteAsync_GroupLargerThanTheJournal_RestFlushedAsFiles()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        // Room for five records; twelve writes gathered into one group: the journal takes what fits (its records are
+        // not placed yet, so no checkpoint can free room), the others are flushed as files.
+        await using TestStore test = TestStore.Create(o =>
+        {
+            o.JournalCheckpointInterval = TimeSpan.Zero;
+            o.JournalMaxBlobBytes = 8000;
+            o.JournalBytes = BlobJournal.PageSize + 5 * 8192;
+            o.GroupCommitWindow = TimeSpan.FromMilliseconds(500);
+            o.MaxGroupSize = 12;
+        });
+        byte[][] contents = [.. Enumerable.Range(0, 12).Select(i => GeneratedStream.Bytes(6_000, seed: 200 + (ulong)i))];
+
+        BlobInfo[] written = await Task.WhenAll(contents.Select(c => test.Store.WriteAsync(new MemoryStream(c), long.MaxValue, ct)));
+
+        Assert.Equal(1, test.Store.Flusher.Groups);
+        Assert.Equal(7, test.Store.Flusher.DataFlushes);
+        for (int i = 0; i < contents.Length; i++)
+        {
+            Assert.Equal(contents[i], await ReadAsync(test.Store, written[i].Key, ct));
+        }
+    }
+
+    [Fact]
     public async Task Open_SecondStoreOnTheSameRoot_RefusedWhileTheFirstIsOpen()
     {
         await using TestStore test = TestStore.Create();

@@ -46,15 +46,18 @@ public sealed class CrashConsistencyTests
                 await Task.WhenAll(uploaders);
             }
 
-            using ServerProcess final = await ServerProcess.StartAsync(data, ct);
-            using HttpClient client = Client(final.Url);
-            foreach ((string sop, string sha) in acknowledged)
+            using (ServerProcess final = await ServerProcess.StartAsync(data, ct))
             {
-                byte[] stored = await client.GetByteArrayAsync($"/api/instances/{sop}/file", ct);
-                Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(stored)));
-                totalStored++;
+                using HttpClient client = Client(final.Url);
+                foreach ((string sop, string sha) in acknowledged)
+                {
+                    byte[] stored = await client.GetByteArrayAsync($"/api/instances/{sop}/file", ct);
+                    Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(stored)));
+                    totalStored++;
+                }
             }
 
+            // The store is locked while a server has it open: checked once the last one is gone.
             await AssertIndexConsistentAsync(data, ct);
         }
         finally

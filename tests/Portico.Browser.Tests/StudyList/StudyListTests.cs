@@ -56,11 +56,9 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
         // Sorting by patient name: ascending, then descending, announced with aria-sort.
         await page.GotoAsync("/?q=" + token);
         ILocator nameHeader = page.Locator("th", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Patient name" }) });
-        await page.GetByRole(AriaRole.Link, new() { Name = "Patient name" }).ClickAsync();
-        await Expect(nameHeader).ToHaveAttributeAsync("aria-sort", "ascending");
+        await ClickSortAsync(page.GetByRole(AriaRole.Link, new() { Name = "Patient name" }), nameHeader, "ascending");
         await Expect(page.Locator("tr.study-row td.patient")).ToHaveTextAsync([$"Alpha{token}, Bruno", $"Mid{token}, Carla", $"Zeta{token}, Anna"]);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Patient name" }).ClickAsync();
-        await Expect(nameHeader).ToHaveAttributeAsync("aria-sort", "descending");
+        await ClickSortAsync(page.GetByRole(AriaRole.Link, new() { Name = "Patient name" }), nameHeader, "descending");
         await Expect(page.Locator("tr.study-row td.patient")).ToHaveTextAsync([$"Zeta{token}, Anna", $"Mid{token}, Carla", $"Alpha{token}, Bruno"]);
     }
 
@@ -268,5 +266,28 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Clicks a column's sort link until its header announces <paramref name="direction"/>. A click that lands while
+    /// the live list re-renders can be dropped by Blazor (the same known case as the row click above): a person clicks
+    /// again, and so does the test, once.
+    /// </summary>
+    private static async Task ClickSortAsync(ILocator link, ILocator header, string direction)
+    {
+        await link.ClickAsync();
+        try
+        {
+            await Expect(header).ToHaveAttributeAsync("aria-sort", direction, new() { Timeout = 5_000 });
+        }
+        catch (PlaywrightException)
+        {
+            if (await header.GetAttributeAsync("aria-sort") != direction)
+            {
+                await link.ClickAsync();
+            }
+
+            await Expect(header).ToHaveAttributeAsync("aria-sort", direction);
+        }
     }
 }
