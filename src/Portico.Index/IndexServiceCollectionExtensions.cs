@@ -35,6 +35,7 @@ public static class IndexServiceCollectionExtensions
             builder.UsePorticoDatabase(options.Provider, options.ConnectionString);
         });
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PorticoDbContext>>().CreateDbContext());
+        services.AddSingleton<Studies.StoredInstanceLookup>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<SqlitePlannerStatistics>();
         return services;

@@ -32,10 +32,11 @@ public sealed class BlobStoreOptions
     /// Blobs up to this size are made durable through the store's journal (<c>journal</c> beside <c>blobs/</c>): one
     /// append and one fdatasync of a preallocated file, instead of an fsync of the new file and of its directory; a
     /// checkpoint makes the renamed blobs durable together shortly after. Larger blobs are flushed as files (copying
-    /// them would cost more than it saves). Default 1 MiB; 0 turns the journal off. Used only with <see cref="Fsync"/>,
+    /// them would cost more than it saves: for 512 KB CT images it measured the same as flushing the files). Default
+    /// 256 KiB; 0 turns the journal off. Used only with <see cref="Fsync"/>,
     /// grouping and Linux syncfs.
     /// </summary>
-    public long JournalMaxBlobBytes { get; set; } = 1024 * 1024;
+    public long JournalMaxBlobBytes { get; set; } = 256 * 1024;
 
     /// <summary>
     /// The journal file's largest size: it grows in 4 MiB steps up to this, then its space is reused. Default 64 MiB.

@@ -19,6 +19,7 @@ namespace Portico.Ingest.Pipeline;
 public sealed partial class IndexCommitter(
     IServiceScopeFactory scopes,
     IBlobStore blobs,
+    StoredInstanceLookup storedInstances,
     IngestEvents events,
     IOptions<IngestOptions> options,
     ILogger<IndexCommitter> logger) : BackgroundService
@@ -36,9 +37,6 @@ public sealed partial class IndexCommitter(
 
     private readonly Func<PorticoDbContext, string[], IAsyncEnumerable<Series>> _seriesByUid = EF.CompileAsyncQuery(
         (PorticoDbContext db, string[] uids) => db.Series.Where(s => uids.Contains(s.SeriesInstanceUid)));
-
-    private readonly Func<PorticoDbContext, string, Task<string?>> _storedSha256 = EF.CompileAsyncQuery(
-        (PorticoDbContext db, string uid) => db.Instances.Where(i => i.SopInstanceUid == uid).Select(i => i.Sha256).FirstOrDefault());
 
     // SOP Instance UIDs answered as Stored whose rows are not committed yet (with the content's SHA-256).
     private readonly ConcurrentDictionary<string, string> _uncommitted = new(StringComparer.Ordinal);
@@ -64,8 +62,7 @@ public sealed partial class IndexCommitter(
         string? stored;
         try
         {
-            await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-            stored = await _storedSha256(scope.ServiceProvider.GetRequiredService<PorticoDbContext>(), uid).WaitAsync(cancellationToken).ConfigureAwait(false);
+            stored = await storedInstances.FindSha256Async(uid, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

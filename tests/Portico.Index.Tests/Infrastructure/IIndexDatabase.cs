@@ -10,6 +10,9 @@ public interface IIndexDatabase
 {
     DatabaseProvider Provider { get; }
 
+    /// <summary>The migrated database's connection string.</summary>
+    string ConnectionString { get; }
+
     PorticoDbContext CreateContext();
 
     /// <summary>The query plan of <paramref name="command"/> as text (one line per plan node).</summary>

@@ -21,6 +21,8 @@ public sealed class PostgresTestDatabase : IIndexDatabase, IAsyncLifetime
 
     public DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The database is not initialized.");
+
     public string SortStepMarker => "Sort";
 
     public async ValueTask InitializeAsync()
