@@ -14,6 +14,14 @@ public sealed class BlobJournalTests
 {
     private static void OnlyWhenAsked(BlobStoreOptions options) => options.JournalCheckpointInterval = TimeSpan.Zero;
 
+    /// <summary>Room for five 8 KiB records (blobs up to 8,000 bytes), checkpoints only when full or asked.</summary>
+    private static void FiveRecordJournal(BlobStoreOptions options)
+    {
+        options.JournalCheckpointInterval = TimeSpan.Zero;
+        options.JournalMaxBlobBytes = 8000;
+        options.JournalBytes = BlobJournal.PageSize + 5 * 8192;
+    }
+
     [Fact]
     public async Task WriteAsync_SmallBlob_DurableThroughTheJournalWithoutFileFlushes()
     {
@@ -75,26 +83,20 @@ public sealed class BlobJournalTests
         BlobInfo cutInfo = await test.Store.WriteAsync(new MemoryStream(cut), long.MaxValue, ct);
         BlobInfo keptInfo = await test.Store.WriteAsync(new MemoryStream(kept), long.MaxValue, ct);
 
-        string crashed = CopyOf(test.Root);
-        try
+        using var crash = new CrashedCopy(test.Root);
+        string crashed = crash.Root;
+        File.Delete(BlobPathIn(crashed, lostInfo.Key));
+        using (FileStream file = new(BlobPathIn(crashed, cutInfo.Key), FileMode.Open))
         {
-            File.Delete(BlobPathIn(crashed, lostInfo.Key));
-            using (FileStream file = new(BlobPathIn(crashed, cutInfo.Key), FileMode.Open))
-            {
-                file.SetLength(100);
-            }
-
-            await using FileBlobStore reopened = Open(crashed);
-
-            Assert.Equal(lost, await ReadAsync(reopened, lostInfo.Key, ct));
-            Assert.Equal(cut, await ReadAsync(reopened, cutInfo.Key, ct));
-            Assert.Equal(kept, await ReadAsync(reopened, keptInfo.Key, ct));
-            Assert.False(reopened.Journal!.HasPending);
+            file.SetLength(100);
         }
-        finally
-        {
-            Directory.Delete(crashed, recursive: true);
-        }
+
+        await using FileBlobStore reopened = Open(crashed);
+
+        Assert.Equal(lost, await ReadAsync(reopened, lostInfo.Key, ct));
+        Assert.Equal(cut, await ReadAsync(reopened, cutInfo.Key, ct));
+        Assert.Equal(kept, await ReadAsync(reopened, keptInfo.Key, ct));
+        Assert.False(reopened.Journal!.HasPending);
     }
 
     [Fact]
@@ -107,20 +109,14 @@ public sealed class BlobJournalTests
         byte[] later = GeneratedStream.Bytes(9_000, seed: 48);
         BlobInfo laterInfo = await test.Store.WriteAsync(new MemoryStream(later), long.MaxValue, ct);
 
-        string crashed = CopyOf(test.Root);
-        try
-        {
-            File.Delete(BlobPathIn(crashed, laterInfo.Key));
+        using var crash = new CrashedCopy(test.Root);
+        string crashed = crash.Root;
+        File.Delete(BlobPathIn(crashed, laterInfo.Key));
 
-            await using FileBlobStore reopened = Open(crashed);
+        await using FileBlobStore reopened = Open(crashed);
 
-            Assert.False(reopened.Exists(deleted.Key));
-            Assert.Equal(later, await ReadAsync(reopened, laterInfo.Key, ct));
-        }
-        finally
-        {
-            Directory.Delete(crashed, recursive: true);
-        }
+        Assert.False(reopened.Exists(deleted.Key));
+        Assert.Equal(later, await ReadAsync(reopened, laterInfo.Key, ct));
     }
 
     [Fact]
@@ -132,29 +128,23 @@ public sealed class BlobJournalTests
         byte[] second = GeneratedStream.Bytes(5_000, seed: 50);
         BlobInfo secondInfo = await test.Store.WriteAsync(new MemoryStream(second), long.MaxValue, ct);
 
-        string crashed = CopyOf(test.Root);
-        try
+        using var crash = new CrashedCopy(test.Root);
+        string crashed = crash.Root;
+        File.Delete(BlobPathIn(crashed, first.Key));
+        File.Delete(BlobPathIn(crashed, secondInfo.Key));
+        // The first record (one page after the header) loses a byte of its blob, as a write cut off by power loss.
+        using (FileStream journal = new(Path.Join(crashed, BlobJournal.FileName), FileMode.Open))
         {
-            File.Delete(BlobPathIn(crashed, first.Key));
-            File.Delete(BlobPathIn(crashed, secondInfo.Key));
-            // The first record (one page after the header) loses a byte of its blob, as a write cut off by power loss.
-            using (FileStream journal = new(Path.Join(crashed, BlobJournal.FileName), FileMode.Open))
-            {
-                journal.Position = BlobJournal.PageSize + BlobJournal.RecordHeaderSize + 100;
-                int b = journal.ReadByte();
-                journal.Position--;
-                journal.WriteByte((byte)(b ^ 0xFF));
-            }
-
-            await using FileBlobStore reopened = Open(crashed);
-
-            Assert.False(reopened.Exists(first.Key));
-            Assert.Equal(second, await ReadAsync(reopened, secondInfo.Key, ct));
+            journal.Position = BlobJournal.PageSize + BlobJournal.RecordHeaderSize + 100;
+            int b = journal.ReadByte();
+            journal.Position--;
+            journal.WriteByte((byte)(b ^ 0xFF));
         }
-        finally
-        {
-            Directory.Delete(crashed, recursive: true);
-        }
+
+        await using FileBlobStore reopened = Open(crashed);
+
+        Assert.False(reopened.Exists(first.Key));
+        Assert.Equal(second, await ReadAsync(reopened, secondInfo.Key, ct));
     }
 
     [Fact]
@@ -162,12 +152,7 @@ public sealed class BlobJournalTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         // Room for five 8 KiB records: 40 writes wrap the ring several times, each time after a forced checkpoint.
-        await using TestStore test = TestStore.Create(o =>
-        {
-            o.JournalCheckpointInterval = TimeSpan.Zero;
-            o.JournalMaxBlobBytes = 8000;
-            o.JournalBytes = BlobJournal.PageSize + 5 * 8192;
-        });
+        await using TestStore test = TestStore.Create(FiveRecordJournal);
         var written = new List<(BlobInfo Info, byte[] Content)>();
         for (int i = 0; i < 40; i++)
         {
@@ -184,26 +169,20 @@ public sealed class BlobJournalTests
         }
 
         // The records left after the last checkpoint are still restorable, the older ones in the ring are ignored.
-        string crashed = CopyOf(test.Root);
-        try
+        using var crash = new CrashedCopy(test.Root);
+        string crashed = crash.Root;
+        foreach ((BlobInfo info, _) in written)
         {
-            foreach ((BlobInfo info, _) in written)
-            {
-                File.Delete(BlobPathIn(crashed, info.Key));
-            }
-
-            await using FileBlobStore reopened = Open(crashed);
-
-            int restored = written.Count(w => reopened.Exists(w.Info.Key));
-            Assert.InRange(restored, 1, 5);
-            foreach ((BlobInfo info, byte[] content) in written.TakeLast(restored))
-            {
-                Assert.Equal(content, await ReadAsync(reopened, info.Key, ct));
-            }
+            File.Delete(BlobPathIn(crashed, info.Key));
         }
-        finally
+
+        await using FileBlobStore reopened = Open(crashed);
+
+        int restored = written.Count(w => reopened.Exists(w.Info.Key));
+        Assert.InRange(restored, 1, 5);
+        foreach ((BlobInfo info, byte[] content) in written.TakeLast(restored))
         {
-            Directory.Delete(crashed, recursive: true);
+            Assert.Equal(content, await ReadAsync(reopened, info.Key, ct));
         }
     }
 
@@ -215,9 +194,7 @@ public sealed class BlobJournalTests
         // not placed yet, so no checkpoint can free room), the others are flushed as files.
         await using TestStore test = TestStore.Create(o =>
         {
-            o.JournalCheckpointInterval = TimeSpan.Zero;
-            o.JournalMaxBlobBytes = 8000;
-            o.JournalBytes = BlobJournal.PageSize + 5 * 8192;
+            FiveRecordJournal(o);
             o.GroupCommitWindow = TimeSpan.FromMilliseconds(500);
             o.MaxGroupSize = 12;
         });
@@ -251,21 +228,15 @@ public sealed class BlobJournalTests
         byte[] content = GeneratedStream.Bytes(3_000, seed: 51);
         BlobInfo info = await test.Store.WriteAsync(new MemoryStream(content), long.MaxValue, ct);
 
-        string crashed = CopyOf(test.Root);
-        try
-        {
-            File.Delete(BlobPathIn(crashed, info.Key));
+        using var crash = new CrashedCopy(test.Root);
+        string crashed = crash.Root;
+        File.Delete(BlobPathIn(crashed, info.Key));
 
-            await using FileBlobStore reopened = Open(crashed, o => o.JournalMaxBlobBytes = 0);
+        await using FileBlobStore reopened = Open(crashed, o => o.JournalMaxBlobBytes = 0);
 
-            Assert.Null(reopened.Journal);
-            Assert.False(File.Exists(Path.Join(crashed, BlobJournal.FileName)));
-            Assert.Equal(content, await ReadAsync(reopened, info.Key, ct));
-        }
-        finally
-        {
-            Directory.Delete(crashed, recursive: true);
-        }
+        Assert.Null(reopened.Journal);
+        Assert.False(File.Exists(Path.Join(crashed, BlobJournal.FileName)));
+        Assert.Equal(content, await ReadAsync(reopened, info.Key, ct));
     }
 
     [Fact]
@@ -289,16 +260,22 @@ public sealed class BlobJournalTests
         Path.Join(root, "blobs", key.Sha256Hex[..2], key.Sha256Hex[2..4], key.Sha256Hex);
 
     /// <summary>
-    /// A copy of the store as it is now, as a crash would leave it. Copied with cp: .NET's own file opens honour the
-    /// lock the open store holds on its journal.
+    /// A copy of the store as it is now, as a crash would leave it, deleted afterwards. Copied with cp: .NET's own file
+    /// opens honour the lock the open store holds on its journal.
     /// </summary>
-    private static string CopyOf(string root)
+    private sealed class CrashedCopy : IDisposable
     {
-        string copy = Path.Join(Path.GetTempPath(), "portico-storage-tests", "crash-" + Guid.NewGuid().ToString("N"));
-        using var cp = System.Diagnostics.Process.Start("cp", ["-a", root, copy])!;
-        cp.WaitForExit();
-        Assert.Equal(0, cp.ExitCode);
-        return copy;
+        public CrashedCopy(string root)
+        {
+            Root = Path.Join(Path.GetTempPath(), "portico-storage-tests", "crash-" + Guid.NewGuid().ToString("N"));
+            using var cp = System.Diagnostics.Process.Start("cp", ["-a", root, Root])!;
+            cp.WaitForExit();
+            Assert.Equal(0, cp.ExitCode);
+        }
+
+        public string Root { get; }
+
+        public void Dispose() => Directory.Delete(Root, recursive: true);
     }
 
     private static async Task<byte[]> ReadAsync(FileBlobStore store, BlobKey key, CancellationToken ct)
