@@ -83,9 +83,6 @@ internal sealed class BlobJournal : IDisposable
 
     private readonly record struct Extent(ulong Sequence, long Offset, long Size);
 
-    /// <summary>The largest blob one record may hold: a quarter of the journal, so a full ring always has room after a checkpoint.</summary>
-    public long MaxRecordBytes => (_capacity - PageSize) / 4 - RecordHeaderSize;
-
     /// <summary>Checkpoints made so far.</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpointCount);
 
@@ -209,7 +206,7 @@ internal sealed class BlobJournal : IDisposable
                 {
                     // After a failed flush nothing written since the last good one can be trusted (a later flush may
                     // report success for pages the kernel has already dropped): stop using the journal.
-                    _failed = true;
+                    Volatile.Write(ref _failed, true);
                     _logger.JournalFailed(ex);
                     error = ex;
                     return 0;
@@ -246,17 +243,11 @@ internal sealed class BlobJournal : IDisposable
         }
     }
 
-    /// <summary>True when the journal can no longer be used (an earlier write or flush failed).</summary>
-    public bool Failed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _failed;
-            }
-        }
-    }
+    /// <summary>
+    /// True when the journal can no longer be used (an earlier write or flush failed). Read without the lock: every
+    /// commit asks, and an append holds the lock through its fdatasync.
+    /// </summary>
+    public bool Failed => Volatile.Read(ref _failed);
 
     /// <summary>
     /// Makes every blob whose record was appended durable (syncfs) and marks their records done. Called before a blob
@@ -342,7 +333,8 @@ internal sealed class BlobJournal : IDisposable
         _checkpointWanted.Dispose();
     }
 
-    private static long RecordSize(long length) => (RecordHeaderSize + length + PageSize - 1) / PageSize * PageSize;
+    /// <summary>The space a record of a blob of <paramref name="length"/> bytes takes: header and bytes, in whole pages.</summary>
+    internal static long RecordSize(long length) => (RecordHeaderSize + length + PageSize - 1) / PageSize * PageSize;
 
     /// <summary>
     /// Where the next record of <paramref name="size"/> bytes goes: after the last one, or wrapped to the start; -1 when

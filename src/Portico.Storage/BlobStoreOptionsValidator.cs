@@ -44,7 +44,7 @@ internal sealed class BlobStoreOptionsValidator : IValidateOptions<BlobStoreOpti
         {
             failures.Add("Portico:Storage:JournalMaxBlobBytes must be 0 (no journal) or more.");
         }
-        else if (options.JournalMaxBlobBytes > 0 && options.JournalBytes < 4 * (options.JournalMaxBlobBytes + BlobJournal.RecordHeaderSize) + BlobJournal.PageSize)
+        else if (options.JournalMaxBlobBytes > 0 && options.JournalBytes < BlobJournal.PageSize + 4 * BlobJournal.RecordSize(options.JournalMaxBlobBytes))
         {
             failures.Add("Portico:Storage:JournalBytes must hold at least four blobs of Portico:Storage:JournalMaxBlobBytes.");
         }

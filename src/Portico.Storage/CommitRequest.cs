@@ -71,7 +71,7 @@ internal sealed class CommitRequest
     public long Length { get; }
 
     /// <summary>
-    /// Durable through the journal: renamed into place, then a record of its bytes appended and the journal flushed;
+    /// Durable through the journal: a record of its bytes appended and the journal flushed, then renamed into place;
     /// neither the file nor its directory is flushed (the journal's next checkpoint does that with one syncfs).
     /// </summary>
     public bool Journaled { get; }

@@ -545,8 +545,8 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
             directoriesToFlush = parentMissing ? [directory, parent, _blobsDirectory] : [directory, parent];
         }
 
-        if (_journal is { Failed: false } journal && onStoreFileSystem
-            && length <= Options.JournalMaxBlobBytes && length <= journal.MaxRecordBytes)
+        // BlobStoreOptionsValidator keeps JournalMaxBlobBytes to a quarter of the journal, so such a record always fits.
+        if (_journal is { Failed: false } && onStoreFileSystem && length <= Options.JournalMaxBlobBytes)
         {
             // Durable through a journal record, even when the blob exists already: that one may have been renamed into
             // place a moment ago by a writer whose record is not flushed yet. Its directory becomes durable with the

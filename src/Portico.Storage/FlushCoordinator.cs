@@ -211,7 +211,7 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
             if (_fsync && direct.Count + asFiles.Count > 0)
             {
                 // A lone commit into a new directory has two directories to flush (the new one and its parent): one
-                // syncfs commits the journal once for both, without the two parallel fsyncs and their thread hand-offs.
+                // syncfs commits the file system's journal once for both, without two parallel fsyncs and their hand-offs.
                 List<CommitRequest> flushed = asFiles.Count == 0 ? direct : [.. direct, .. asFiles];
                 bool sharedMetadata = shared || (_storeFileSystem is not null && flushed.Count == 1 && flushed[0].DirectoriesToFlush.Length > 1);
                 FlushMetadata(flushed, sharedMetadata);
