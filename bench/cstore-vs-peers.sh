@@ -15,6 +15,7 @@ corpora=("$@")
 [ ${#corpora[@]} -gt 0 ] || corpora=(ct us small)
 missing=()
 command -v Orthanc >/dev/null || missing+=(orthanc)
+{ [ -x /usr/bin/gcc ] && [ -f /usr/include/dlfcn.h ]; } || missing+=(gcc libc6-dev)
 command -v storescu >/dev/null || missing+=(dcmtk)
 [ -d /usr/lib/python3/dist-packages/pydicom ] || missing+=(python3-pydicom)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -23,6 +24,9 @@ fi
 [ -d "$corpus/us" ] || /usr/bin/python3 bench/make-corpus.py "$corpus"
 
 work=$(mktemp -d)
+# storescp and Orthanc 1.10 cannot be told which address to listen on: scripts/loopback-bind.c keeps them on 127.0.0.1.
+gcc -shared -fPIC -O2 -o "$work/libportico-loopback.so" scripts/loopback-bind.c -ldl
+loopback="$work/libportico-loopback.so"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -79,7 +83,7 @@ for name in "${corpora[@]}"; do
   "HttpPort": $oport, "DicomPort": $odport, "DicomAet": "ORTHANC", "HttpBindAddress": "127.0.0.1",
   "RemoteAccessAllowed": false, "AuthenticationEnabled": false, "Plugins": [] }
 JSON
-  Orthanc "$work/o-$name/orthanc.json" >"$work/o-$name.log" 2>&1 &
+  LD_PRELOAD="$loopback" Orthanc "$work/o-$name/orthanc.json" >"$work/o-$name.log" 2>&1 &
   opid=$!; pids+=("$opid")
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$oport/system" >/dev/null && break; sleep 0.3; done
   send Orthanc "$odport" ORTHANC "$dir" "$opid"
@@ -89,7 +93,7 @@ JSON
   for pdu in 16384 131072; do
     sport=$(free_port)
     mkdir -p "$work/s-$name-$pdu"
-    storescp --max-pdu "$pdu" -aet STORESCP -od "$work/s-$name-$pdu" -q "$sport" &
+    LD_PRELOAD="$loopback" storescp --max-pdu "$pdu" -aet STORESCP -od "$work/s-$name-$pdu" -q "$sport" &
     spid=$!; pids+=("$spid")
     sleep 0.5
     send "storescp/$((pdu / 1024))K" "$sport" STORESCP "$dir" "$spid"

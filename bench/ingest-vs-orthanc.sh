@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 corpus=${1:-bench/corpus}
 missing=()
 command -v Orthanc >/dev/null || missing+=(orthanc)
+{ [ -x /usr/bin/gcc ] && [ -f /usr/include/dlfcn.h ]; } || missing+=(gcc libc6-dev)
 [ -d /usr/lib/python3/dist-packages/pydicom ] || missing+=(python3-pydicom)
 if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -17,6 +18,9 @@ fi
 [ -d "$corpus/us" ] || /usr/bin/python3 bench/make-corpus.py "$corpus"
 
 work=$(mktemp -d)
+# Orthanc 1.10 cannot be told which address its DICOM port listens on: scripts/loopback-bind.c keeps it on 127.0.0.1.
+gcc -shared -fPIC -O2 -o "$work/libportico-loopback.so" scripts/loopback-bind.c -ldl
+loopback="$work/libportico-loopback.so"
 cleanup() { [ -n "${portico_pid:-}" ] && kill "$portico_pid" 2>/dev/null; [ -n "${orthanc_pid:-}" ] && kill "$orthanc_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -33,14 +37,14 @@ for corpus_name in ct us small; do
   pport=$(free_port); oport=$(free_port)
   mkdir -p "$work/p-$corpus_name" "$work/o-$corpus_name"
   (cd "$work/p-$corpus_name" && exec dotnet "$work/portico/Portico.Web.dll" --urls "http://127.0.0.1:$pport" \
-      --Portico:Bootstrap:ApiKey=bench-key-0123456789abcdef --Logging:LogLevel:Default=Warning >"$work/p-$corpus_name.log" 2>&1) &
+      --Portico:Bootstrap:ApiKey=bench-key-0123456789abcdef --Portico:Dicom:ListenAddress=127.0.0.1 --Portico:Dicom:Port=0 --Portico:Dicom:TlsPort=0 --Logging:LogLevel:Default=Warning >"$work/p-$corpus_name.log" 2>&1) &
   portico_pid=$!
   cat >"$work/o-$corpus_name/orthanc.json" <<JSON
 { "Name": "bench", "StorageDirectory": "$work/o-$corpus_name/db", "IndexDirectory": "$work/o-$corpus_name/db",
   "HttpPort": $oport, "DicomPort": $(free_port), "HttpBindAddress": "127.0.0.1", "RemoteAccessAllowed": false,
   "AuthenticationEnabled": false, "Plugins": [] }
 JSON
-  Orthanc "$work/o-$corpus_name/orthanc.json" >"$work/o-$corpus_name.log" 2>&1 &
+  LD_PRELOAD="$loopback" Orthanc "$work/o-$corpus_name/orthanc.json" >"$work/o-$corpus_name.log" 2>&1 &
   orthanc_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$pport/health/ready" >/dev/null && curl -sf "http://127.0.0.1:$oport/system" >/dev/null && break; sleep 0.3; done
   echo "==> $corpus_name: Portico"

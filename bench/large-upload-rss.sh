@@ -39,7 +39,7 @@ PY
 size=$(stat -c %s "$work/big.dcm"); echo "    $size bytes"
 
 dotnet publish src/Portico.Web -c Release -o "$work/portico" --artifacts-path "$work/artifacts" -nologo -v quiet >/dev/null
-(cd "$work" && exec dotnet "$work/portico/Portico.Web.dll" --urls "$url" --Portico:Bootstrap:ApiKey=$key --Logging:LogLevel:Default=Warning >"$work/portico.log" 2>&1) &
+(cd "$work" && exec dotnet "$work/portico/Portico.Web.dll" --urls "$url" --Portico:Bootstrap:ApiKey=$key --Portico:Dicom:ListenAddress=127.0.0.1 --Portico:Dicom:Port=0 --Portico:Dicom:TlsPort=0 --Logging:LogLevel:Default=Warning >"$work/portico.log" 2>&1) &
 pid=$!
 for _ in $(seq 1 100); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.3; done
 hwm() { awk '/VmHWM/ {print int($2/1024)}' "/proc/$pid/status"; }

@@ -49,7 +49,7 @@ port=$(free_port)
 started=$(date +%s.%N)
 dotnet run --no-build -c Release --project src/Portico.Web -- --urls "http://127.0.0.1:$port" --Portico:DataDirectory="$data" \
   --Portico:Bootstrap:ApiKey=$key --Portico:Bootstrap:AdminEmail=$email --Portico:Bootstrap:AdminPassword="$password" \
-  --Portico:Dicom:Port=0 --Portico:Dicom:TlsPort=0 --Logging:LogLevel:Default=Warning >"$work/portico.log" 2>&1 &
+  --Portico:Dicom:ListenAddress=127.0.0.1 --Portico:Dicom:Port=0 --Portico:Dicom:TlsPort=0 --Logging:LogLevel:Default=Warning >"$work/portico.log" 2>&1 &
 portico_pid=$!
 for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.05; done
 curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$work/portico.log"; exit 1; }

@@ -46,7 +46,8 @@ fi
 port=$(free_port)
 started=$(date +%s.%N)
 dotnet "$work/portico/Portico.Web.dll" --urls "http://127.0.0.1:$port" --Portico:DataDirectory="$data" \
-  --Portico:Bootstrap:ApiKey=$key --Logging:LogLevel:Default=Warning \
+  --Portico:Bootstrap:ApiKey=$key --Portico:Dicom:ListenAddress=127.0.0.1 --Portico:Dicom:Port=0 --Portico:Dicom:TlsPort=0 \
+  --Logging:LogLevel:Default=Warning \
   --Logging:LogLevel:Portico.Index=Information --Logging:LogLevel:Portico.Ingest=Information >"$work/portico.log" 2>&1 &
 portico_pid=$!
 for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.05; done

@@ -14,6 +14,8 @@ command -v node >/dev/null 2>&1 || need_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_packages+=(npm)
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 [ -x /usr/sbin/clamd ] || need_packages+=(clamav-daemon)
+# gcc builds scripts/loopback-bind.c, which keeps test peers without a listen-address option on 127.0.0.1.
+{ [ -x /usr/bin/gcc ] && [ -f /usr/include/dlfcn.h ]; } || need_packages+=(gcc libc6-dev)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "scripts/test.sh: missing ${need_packages[*]}; run as root so they can be installed" >&2

@@ -144,7 +144,7 @@ public sealed class CrashConsistencyTests
         public static async Task<ServerProcess> StartAsync(string data, CancellationToken ct)
         {
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data };
-            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "Portico.Web.dll"), "--urls", "http://127.0.0.1:0", "--Portico:DataDirectory", data, "--Portico:Bootstrap:ApiKey", Key, "--Portico:Bootstrap:AdminPassword", "crash test admin password" })
+            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "Portico.Web.dll"), "--urls", "http://127.0.0.1:0", "--Portico:DataDirectory", data, "--Portico:Bootstrap:ApiKey", Key, "--Portico:Bootstrap:AdminPassword", "crash test admin password", "--Portico:Dicom:ListenAddress", "127.0.0.1", "--Portico:Dicom:Port", "0", "--Portico:Dicom:TlsPort", "0" })
             {
                 start.ArgumentList.Add(a);
             }

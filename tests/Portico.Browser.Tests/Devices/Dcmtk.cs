@@ -65,6 +65,7 @@ internal static class Dcmtk
         Assert.True(File.Exists(path), $"{path} is missing: run scripts/test.sh, which installs DCMTK.");
         var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["TCP_NODELAY"] = "1";
+        LoopbackOnly.Apply(start);
         arguments.ToList().ForEach(start.ArgumentList.Add);
         return Process.Start(start)!;
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Portico.Tests.Shared;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -197,6 +198,7 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
             RedirectStandardOutput = true,
         };
         start.Environment["TCP_NODELAY"] = "1";
+        LoopbackOnly.Apply(start);
         using Process storescp = Process.Start(start)!;
         try
         {

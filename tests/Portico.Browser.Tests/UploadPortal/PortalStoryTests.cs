@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using Portico.Browser.Tests.StudyList;
 using Portico.Dicom.Dictionary;
 using Portico.Dicom.IO;
+using Portico.Tests.Shared;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -139,6 +140,7 @@ public sealed class PortalStoryTests(PorticoServer server, BrowserSession browse
             RedirectStandardOutput = true,
         };
         start.Environment["TCP_NODELAY"] = "1";
+        LoopbackOnly.Apply(start);
         started(Process.Start(start)!);
         using (HttpClient admin = Server.Admin())
         {

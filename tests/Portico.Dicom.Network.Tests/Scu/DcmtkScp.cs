@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Portico.Tests.Shared;
 
 namespace Portico.Dicom.Network.Tests.Scu;
 
 /// <summary>
 /// A DCMTK SCP (installed by scripts/test.sh) on a free port: storescp writing what it receives bit-preserved (+B)
 /// into a temporary folder, or dcmqrscp with an archive there. A missing tool fails the test, it is never skipped.
-/// Neither tool has a bind option: they listen on every interface for the few seconds of a test.
+/// Neither tool has a bind option: <see cref="LoopbackOnly"/> keeps them on 127.0.0.1.
 /// </summary>
 internal sealed class DcmtkScp : IAsyncDisposable
 {
@@ -89,6 +90,7 @@ internal sealed class DcmtkScp : IAsyncDisposable
             UseShellExecute = false,
         };
         info.Environment["TCP_NODELAY"] = "1";
+        LoopbackOnly.Apply(info);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);

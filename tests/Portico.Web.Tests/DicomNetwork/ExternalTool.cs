@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Portico.Tests.Shared;
 
 namespace Portico.Web.Tests.DicomNetwork;
 
@@ -42,6 +43,7 @@ internal static class ExternalTool
             UseShellExecute = false,
         };
         info.Environment["TCP_NODELAY"] = "1";
+        LoopbackOnly.Apply(info);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
