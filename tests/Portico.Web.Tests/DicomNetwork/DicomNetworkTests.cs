@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Tests.Shared;
 using Portico.Web.Features.DicomNetwork;
+using Portico.Web.Tests.Review;
 using Xunit;
 using static Portico.Web.Tests.DicomNetwork.ExternalTool;
 
@@ -410,12 +411,60 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         Assert.False(string.IsNullOrEmpty(job.GetProperty("lastError").GetString()));
     }
 
-    private static async Task<JsonElement> WaitForJobAsync(HttpClient client, string jobId)
+    [Fact]
+    public async Task SendStudy_MergedBeforeTheRetry_SendsTheRewrittenFiles()
+    {
+        // The destination is down for the first attempt. Before the retry the study is merged with another patient,
+        // which rewrites its files under new blob keys and deletes the old ones: the retry sends what is stored now.
+        string token = "T" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await StoredStudies.UploadAsync(factory, new TestPatient($"Target{token}^Tina", $"H{token}", "19600102", "F"), "CT_small.dcm");
+        string studyUid = await StoredStudies.UploadAsync(factory, new TestPatient($"Outside{token}^Otto", $"P-{token}", "19600201", "M"), "CT_small.dcm", "MR_small.dcm");
+        string destAE = NewAETitle("LATE");
+        int destPort = FreePort();
+        JsonElement dest = await CreateIdentityAsync(destAE, ["C-ECHO"], destPort);
+        using HttpClient client = factory.Admin();
+
+        using HttpResponseMessage started = await client.PostAsJsonAsync($"/api/studies/{studyUid}/send", new { identityId = dest.GetProperty("id").GetString() }, Ct);
+        string jobId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        await WaitForJobAsync(client, jobId, "Retrying");
+
+        using JsonDocument patients = JsonDocument.Parse(await client.GetStringAsync($"/api/patients?search=target{token}", Ct));
+        string target = patients.RootElement.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("patientId").GetString() == $"H{token}").GetProperty("id").GetString()!;
+        using HttpResponseMessage merged = await client.PostAsJsonAsync($"/api/studies/{studyUid}/merge", new { targetPatientId = target, reason = "Referral names Tina Target" }, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, merged.StatusCode);
+
+        string received = Directory.CreateTempSubdirectory("portico-late-pacs-").FullName;
+        using Process storescp = Start("storescp", ["-aet", destAE, "-od", received, Text(destPort)]);
+        try
+        {
+            await WaitForPortAsync(destPort, Ct);
+            JsonElement job = await WaitForJobAsync(client, jobId);
+
+            Assert.Equal("Completed", job.GetProperty("state").GetString());
+            Assert.Equal(2, job.GetProperty("sent").GetInt32());
+            Assert.Equal(2, job.GetProperty("attempts").GetInt32());
+            string[] files = Directory.GetFiles(received);
+            Assert.Equal(2, files.Length);
+            foreach (string file in files)
+            {
+                (int exit, string dump) = await RunAsync("dcmdump", ["-q", "+P", "0010,0020", file], Ct);
+                Assert.Equal(0, exit);
+                Assert.Contains($"[H{token}]", dump, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            storescp.Kill();
+        }
+    }
+
+    private static async Task<JsonElement> WaitForJobAsync(HttpClient client, string jobId, string? state = null)
     {
         for (int i = 0; i < 600; i++)
         {
             JsonElement job = await client.GetFromJsonAsync<JsonElement>($"/api/transfers/{jobId}", Ct);
-            if (job.GetProperty("state").GetString() is "Completed" or "CompletedWithFailures" or "Failed")
+            string? current = job.GetProperty("state").GetString();
+            if (current == state || (state is null && current is "Completed" or "CompletedWithFailures" or "Failed"))
             {
                 return job;
             }
@@ -423,7 +472,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
             await Task.Delay(50, Ct);
         }
 
-        throw new TimeoutException("The transfer job did not finish.");
+        throw new TimeoutException($"The transfer job did not reach {state ?? "an end"}.");
     }
 
     [Fact]

@@ -69,22 +69,26 @@ public sealed partial class TransferQueue(
 
     private async Task RunAsync(TransferJob job, CancellationToken cancellationToken)
     {
-        List<StoredInstance> all = await InstancesAsync(job.StudyInstanceUid, cancellationToken);
         DicomIdentityTarget? destination = await sender.FindDestinationAsync(job.IdentityId, cancellationToken);
         string? error = null;
         if (destination is null)
         {
             error = "The destination identity no longer exists or has no host and port.";
         }
-        else if (all.Count == 0)
-        {
-            error = "The study has no instances.";
-        }
         else
         {
             TransferOptions settings = options.Value;
             for (int attempt = 1; attempt <= settings.MaxAttempts; attempt++)
             {
+                // Read again for every attempt: a merge or identity change since the last one rewrote the study's files
+                // under new blob keys and deleted the old ones, and instances may have arrived or been deleted.
+                List<StoredInstance> all = await InstancesAsync(job.StudyInstanceUid, cancellationToken);
+                if (all.Count == 0)
+                {
+                    error = "The study has no instances.";
+                    break;
+                }
+
                 IReadOnlyList<string> pendingUids = job.Pending(all.Select(i => i.SopInstanceUid));
                 var pending = all.Where(i => pendingUids.Contains(i.SopInstanceUid, StringComparer.Ordinal)).ToList();
                 job.Start(all.Count, clock.GetUtcNow());
