@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Tests.Shared;
 using Portico.Web.Features.DicomNetwork;
+using Portico.Web.Features.Transfers;
 using Portico.Web.Tests.Review;
 using Xunit;
 using static Portico.Web.Tests.DicomNetwork.ExternalTool;
@@ -443,6 +445,55 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
             Assert.Equal("Completed", job.GetProperty("state").GetString());
             Assert.Equal(2, job.GetProperty("sent").GetInt32());
             Assert.Equal(2, job.GetProperty("attempts").GetInt32());
+            string[] files = Directory.GetFiles(received);
+            Assert.Equal(2, files.Length);
+            foreach (string file in files)
+            {
+                (int exit, string dump) = await RunAsync("dcmdump", ["-q", "+P", "0010,0020", file], Ct);
+                Assert.Equal(0, exit);
+                Assert.Contains($"[H{token}]", dump, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            storescp.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Sender_FilesRewrittenAfterTheListWasRead_SendsTheFilesStoredNow()
+    {
+        // A merge in the middle of a transfer attempt: the sender holds the instances as they were read, and the merge
+        // has since rewritten their files under new blob keys and deleted the old ones.
+        string token = "S" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await StoredStudies.UploadAsync(factory, new TestPatient($"Target{token}^Tina", $"H{token}", "19600102", "F"), "CT_small.dcm");
+        string studyUid = await StoredStudies.UploadAsync(factory, new TestPatient($"Outside{token}^Otto", $"P-{token}", "19600201", "M"), "CT_small.dcm", "MR_small.dcm");
+        List<Portico.Web.Features.DicomNetwork.StoredInstance> read = await StoredStudies.WithDbAsync(factory, db => db.Instances
+            .Where(i => i.Series.Study.StudyInstanceUid == studyUid)
+            .Select(i => new Portico.Web.Features.DicomNetwork.StoredInstance(i.SopClassUid, i.SopInstanceUid, i.TransferSyntaxUid, i.BlobKey))
+            .ToListAsync(Ct));
+        using HttpClient client = factory.Admin();
+        using JsonDocument patients = JsonDocument.Parse(await client.GetStringAsync($"/api/patients?search=target{token}", Ct));
+        string target = patients.RootElement.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("patientId").GetString() == $"H{token}").GetProperty("id").GetString()!;
+        using HttpResponseMessage merged = await client.PostAsJsonAsync($"/api/studies/{studyUid}/merge", new { targetPatientId = target, reason = "Referral names Tina Target" }, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, merged.StatusCode);
+        Assert.All(read, i => Assert.False(StoredStudies.BlobExists(factory, i.BlobKey), "the merge deleted the file the list names"));
+
+        string destAE = NewAETitle("MID");
+        int destPort = FreePort();
+        string received = Directory.CreateTempSubdirectory("portico-mid-pacs-").FullName;
+        using Process storescp = Start("storescp", ["-aet", destAE, "-od", received, Text(destPort)]);
+        try
+        {
+            await WaitForPortAsync(destPort, Ct);
+            var results = new List<InstanceTransferResult>();
+            DicomSender sender = factory.Services.GetRequiredService<DicomSender>();
+            await foreach (var _ in sender.SendAsync(new DicomIdentityTarget(Guid.NewGuid(), "Mid-merge PACS", destAE, "127.0.0.1", destPort), read, null, Ct, results.Add))
+            {
+            }
+
+            Assert.Equal(2, results.Count);
+            Assert.All(results, r => Assert.True(r.Accepted, r.Comment));
             string[] files = Directory.GetFiles(received);
             Assert.Equal(2, files.Length);
             foreach (string file in files)

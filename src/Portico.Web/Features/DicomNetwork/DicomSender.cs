@@ -84,7 +84,7 @@ public sealed partial class DicomSender(IServiceScopeFactory scopes, IBlobStore 
             }
             catch (FileNotFoundException)
             {
-                result = new DimseResult(0xA700, "The stored file is missing");
+                result = await StoreAsStoredNowAsync(association, instance, cancellationToken);
             }
 
             bool ok = result.Status == 0x0000 || (result.Status & 0xF000) == 0xB000;
@@ -107,6 +107,39 @@ public sealed partial class DicomSender(IServiceScopeFactory scopes, IBlobStore 
         }
 
         await association.ReleaseAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The blob <paramref name="instance"/> named is gone: a merge or identity change rewrote the instance under a new
+    /// blob key (and deleted the old one) after the list was read. Sends the file the index points at now, if any.
+    /// </summary>
+    private async Task<DimseResult> StoreAsStoredNowAsync(DicomClientAssociation association, StoredInstance instance, CancellationToken cancellationToken)
+    {
+        var missing = new DimseResult(0xA700, "The stored file is missing");
+        string? current;
+        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
+        {
+            PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+            current = await db.Instances.AsNoTracking()
+                .Where(i => i.SopInstanceUid == instance.SopInstanceUid)
+                .Select(i => i.BlobKey)
+                .FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (current is null || string.Equals(current, instance.BlobKey, StringComparison.Ordinal))
+        {
+            return missing;
+        }
+
+        try
+        {
+            await using Stream file = blobs.OpenRead(BlobKey.Parse(current, null));
+            return await association.StoreAsync(file, cancellationToken);
+        }
+        catch (FileNotFoundException)
+        {
+            return missing;
+        }
     }
 
     [LoggerMessage(5601, LogLevel.Information, "Sending {Count} instances to {DestinationAE}")]
