@@ -244,13 +244,22 @@ public class DicomDictionaryTests
         const string Creator = "SIEMENS CSA HEADER ";
         RunLookups();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        // Tiered compilation may promote the lookups to optimised code during a round, and the runtime's bookkeeping
+        // for that can allocate on this thread (168 bytes once in CI); the lookups themselves must not. So the quietest
+        // of a few rounds counts: a lookup that allocates would show in every round.
+        long least = long.MaxValue;
+        for (int round = 0; round < 5 && least > 0; round++)
         {
-            RunLookups();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                RunLookups();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
 
         void RunLookups()
         {
