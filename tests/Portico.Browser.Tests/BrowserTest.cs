@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Portico.Tests.Shared;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(Portico.Browser.Tests.BrowserSession))]
@@ -67,20 +68,5 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
         }
 
         GC.SuppressFinalize(this);
-    }
-}
-
-/// <summary>The checkout the tests run from.</summary>
-public static class Repository
-{
-    public static string Root()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "Portico.slnx")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("Portico.slnx not found above " + AppContext.BaseDirectory);
     }
 }

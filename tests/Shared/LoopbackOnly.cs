@@ -53,7 +53,7 @@ internal static class LoopbackOnly
 
     private static string Build()
     {
-        string root = RepositoryRoot();
+        string root = Repository.Root();
         string source = Path.Combine(root, "scripts", "loopback-bind.c");
         string version = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(source)))[..16];
         string directory = Path.Combine(root, "artifacts", "loopback-bind");
@@ -98,16 +98,5 @@ internal static class LoopbackOnly
         }
 
         return library;
-    }
-
-    private static string RepositoryRoot()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "Portico.slnx")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("Portico.slnx not found above " + AppContext.BaseDirectory);
     }
 }

@@ -3,6 +3,7 @@ extern alias cli;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Portico.Tests.Shared;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 using AgentCommand = cli::Portico.Cli.Commands.AgentCommand;

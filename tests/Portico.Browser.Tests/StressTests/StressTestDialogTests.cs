@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Portico.Tests.Shared;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 

@@ -418,9 +418,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
     {
         // The destination is down for the first attempt. Before the retry the study is merged with another patient,
         // which rewrites its files under new blob keys and deletes the old ones: the retry sends what is stored now.
-        string token = "T" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        await StoredStudies.UploadAsync(factory, new TestPatient($"Target{token}^Tina", $"H{token}", "19600102", "F"), "CT_small.dcm");
-        string studyUid = await StoredStudies.UploadAsync(factory, new TestPatient($"Outside{token}^Otto", $"P-{token}", "19600201", "M"), "CT_small.dcm", "MR_small.dcm");
+        (string studyUid, string targetPatientId, Func<Task> mergeAsync) = await StudyToMergeAsync();
         string destAE = NewAETitle("LATE");
         int destPort = FreePort();
         JsonElement dest = await CreateIdentityAsync(destAE, ["C-ECHO"], destPort);
@@ -429,11 +427,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
         using HttpResponseMessage started = await client.PostAsJsonAsync($"/api/studies/{studyUid}/send", new { identityId = dest.GetProperty("id").GetString() }, Ct);
         string jobId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
         await WaitForJobAsync(client, jobId, "Retrying");
-
-        using JsonDocument patients = JsonDocument.Parse(await client.GetStringAsync($"/api/patients?search=target{token}", Ct));
-        string target = patients.RootElement.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("patientId").GetString() == $"H{token}").GetProperty("id").GetString()!;
-        using HttpResponseMessage merged = await client.PostAsJsonAsync($"/api/studies/{studyUid}/merge", new { targetPatientId = target, reason = "Referral names Tina Target" }, Ct);
-        Assert.Equal(HttpStatusCode.NoContent, merged.StatusCode);
+        await mergeAsync();
 
         string received = Directory.CreateTempSubdirectory("portico-late-pacs-").FullName;
         using Process storescp = Start("storescp", ["-aet", destAE, "-od", received, Text(destPort)]);
@@ -445,14 +439,7 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
             Assert.Equal("Completed", job.GetProperty("state").GetString());
             Assert.Equal(2, job.GetProperty("sent").GetInt32());
             Assert.Equal(2, job.GetProperty("attempts").GetInt32());
-            string[] files = Directory.GetFiles(received);
-            Assert.Equal(2, files.Length);
-            foreach (string file in files)
-            {
-                (int exit, string dump) = await RunAsync("dcmdump", ["-q", "+P", "0010,0020", file], Ct);
-                Assert.Equal(0, exit);
-                Assert.Contains($"[H{token}]", dump, StringComparison.Ordinal);
-            }
+            await AssertReceivedAsync(received, 2, targetPatientId);
         }
         finally
         {
@@ -465,18 +452,12 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
     {
         // A merge in the middle of a transfer attempt: the sender holds the instances as they were read, and the merge
         // has since rewritten their files under new blob keys and deleted the old ones.
-        string token = "S" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        await StoredStudies.UploadAsync(factory, new TestPatient($"Target{token}^Tina", $"H{token}", "19600102", "F"), "CT_small.dcm");
-        string studyUid = await StoredStudies.UploadAsync(factory, new TestPatient($"Outside{token}^Otto", $"P-{token}", "19600201", "M"), "CT_small.dcm", "MR_small.dcm");
+        (string studyUid, string targetPatientId, Func<Task> mergeAsync) = await StudyToMergeAsync();
         List<Portico.Web.Features.DicomNetwork.StoredInstance> read = await StoredStudies.WithDbAsync(factory, db => db.Instances
             .Where(i => i.Series.Study.StudyInstanceUid == studyUid)
             .Select(i => new Portico.Web.Features.DicomNetwork.StoredInstance(i.SopClassUid, i.SopInstanceUid, i.TransferSyntaxUid, i.BlobKey))
             .ToListAsync(Ct));
-        using HttpClient client = factory.Admin();
-        using JsonDocument patients = JsonDocument.Parse(await client.GetStringAsync($"/api/patients?search=target{token}", Ct));
-        string target = patients.RootElement.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("patientId").GetString() == $"H{token}").GetProperty("id").GetString()!;
-        using HttpResponseMessage merged = await client.PostAsJsonAsync($"/api/studies/{studyUid}/merge", new { targetPatientId = target, reason = "Referral names Tina Target" }, Ct);
-        Assert.Equal(HttpStatusCode.NoContent, merged.StatusCode);
+        await mergeAsync();
         Assert.All(read, i => Assert.False(StoredStudies.BlobExists(factory, i.BlobKey), "the merge deleted the file the list names"));
 
         string destAE = NewAETitle("MID");
@@ -494,18 +475,45 @@ public sealed class DicomNetworkTests(PorticoFactory factory) : IClassFixture<Po
 
             Assert.Equal(2, results.Count);
             Assert.All(results, r => Assert.True(r.Accepted, r.Comment));
-            string[] files = Directory.GetFiles(received);
-            Assert.Equal(2, files.Length);
-            foreach (string file in files)
-            {
-                (int exit, string dump) = await RunAsync("dcmdump", ["-q", "+P", "0010,0020", file], Ct);
-                Assert.Equal(0, exit);
-                Assert.Contains($"[H{token}]", dump, StringComparison.Ordinal);
-            }
+            await AssertReceivedAsync(received, 2, targetPatientId);
         }
         finally
         {
             storescp.Kill();
+        }
+    }
+
+    /// <summary>
+    /// A stored two-instance study and, through the API, its merge with another stored patient, which rewrites the
+    /// study's files under new blob keys and deletes the old ones.
+    /// </summary>
+    private async Task<(string StudyUid, string TargetPatientId, Func<Task> MergeAsync)> StudyToMergeAsync()
+    {
+        string token = "M" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        string targetPatientId = $"H{token}";
+        await StoredStudies.UploadAsync(factory, new TestPatient($"Target{token}^Tina", targetPatientId, "19600102", "F"), "CT_small.dcm");
+        string studyUid = await StoredStudies.UploadAsync(factory, new TestPatient($"Outside{token}^Otto", $"P-{token}", "19600201", "M"), "CT_small.dcm", "MR_small.dcm");
+        return (studyUid, targetPatientId, async () =>
+        {
+            using HttpClient client = factory.Admin();
+            using JsonDocument patients = JsonDocument.Parse(await client.GetStringAsync($"/api/patients?search=target{token}", Ct));
+            string target = patients.RootElement.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("patientId").GetString() == targetPatientId).GetProperty("id").GetString()!;
+            using HttpResponseMessage merged = await client.PostAsJsonAsync($"/api/studies/{studyUid}/merge", new { targetPatientId = target, reason = "Referral names Tina Target" }, Ct);
+            Assert.Equal(HttpStatusCode.NoContent, merged.StatusCode);
+        }
+        );
+    }
+
+    /// <summary>The destination received <paramref name="count"/> files, each with this Patient ID as dcmdump reads it.</summary>
+    private static async Task AssertReceivedAsync(string received, int count, string patientId)
+    {
+        string[] files = Directory.GetFiles(received);
+        Assert.Equal(count, files.Length);
+        foreach (string file in files)
+        {
+            (int exit, string dump) = await RunAsync("dcmdump", ["-q", "+P", "0010,0020", file], Ct);
+            Assert.Equal(0, exit);
+            Assert.Contains($"[{patientId}]", dump, StringComparison.Ordinal);
         }
     }
 
