@@ -41,6 +41,9 @@ internal sealed class BlobJournal : IDisposable
     private const long GrowthStep = 4L * 1024 * 1024;
     private const int CopyBufferSize = 64 * 1024;
 
+    /// <summary>How long <see cref="Open"/> waits for another holder of the journal's lock to let go.</summary>
+    internal static readonly TimeSpan LockWait = TimeSpan.FromSeconds(3);
+
     private readonly object _gate = new();
     private readonly SafeFileHandle _file;
     private readonly SafeFileHandle _fileSystem;
@@ -114,16 +117,7 @@ internal sealed class BlobJournal : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(restore);
         bool existed = File.Exists(path);
-        SafeFileHandle file;
-        try
-        {
-            // FileShare.None locks it (flock): two processes writing one journal would overwrite each other's records.
-            file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException ex) when (File.Exists(path))
-        {
-            throw new IOException($"The blob store's journal {path} is in use: another Portico process has this store open.", ex);
-        }
+        SafeFileHandle file = OpenLocked(path);
 
         try
         {
@@ -146,6 +140,34 @@ internal sealed class BlobJournal : IDisposable
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the journal with its lock (FileShare.None is an flock): two processes writing one journal would overwrite
+    /// each other's records. A lock still held is waited for up to <see cref="LockWait"/> before the store is refused: a
+    /// process that has just closed the journal may still share its lock for a moment with a child it forked that has
+    /// not yet started its program (the child's copy of the descriptor closes at exec), and a restarted server's
+    /// predecessor may still be exiting.
+    /// </summary>
+    private static SafeFileHandle OpenLocked(string path)
+    {
+        long started = Environment.TickCount64;
+        for (int wait = 10; ; wait = Math.Min(wait * 2, 200))
+        {
+            try
+            {
+                return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException ex) when (File.Exists(path))
+            {
+                if (Environment.TickCount64 - started >= (long)LockWait.TotalMilliseconds)
+                {
+                    throw new IOException($"The blob store's journal {path} is in use: another Portico process has this store open.", ex);
+                }
+            }
+
+            Thread.Sleep(wait);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 using Xunit;
 
 namespace Portico.Storage.Tests;
@@ -218,6 +219,21 @@ public sealed class BlobJournalTests
         IOException refused = Assert.Throws<IOException>(() => Open(test.Root));
 
         Assert.Contains("another Portico process has this store open", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_LockLetGoOfWithinTheWait_Opens()
+    {
+        // As when the previous holder closed the journal while a child it forked still shared the lock until exec.
+        await using TestStore test = TestStore.Create();
+        using var copy = new CrashedCopy(test.Root);
+        SafeFileHandle holder = File.OpenHandle(Path.Join(copy.Root, BlobJournal.FileName), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        Task letGo = Task.Delay(300, TestContext.Current.CancellationToken).ContinueWith(_ => holder.Dispose(), TaskScheduler.Default);
+
+        await using FileBlobStore reopened = Open(copy.Root);
+
+        Assert.True(letGo.IsCompleted);
+        Assert.NotNull(reopened.Journal);
     }
 
     [Fact]
