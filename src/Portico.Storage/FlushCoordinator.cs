@@ -12,6 +12,9 @@ namespace Portico.Storage;
 /// durable, the files are renamed into place, and a second syncfs makes every new directory entry durable. A group of
 /// one, or a system without syncfs, uses fsync per file and per distinct directory instead (issued in parallel, so
 /// the file system's journal can still merge them). Every writer of a group is answered only after all of that.
+/// Without a window, a commit that finds nothing queued and no group running is run at once on its caller's thread,
+/// as a group of one: a lone writer (one DICOM association sending image after image) then pays no hand-off to the
+/// flushing task and back. Commits that arrive while a group runs queue up and form the next group.
 /// </summary>
 /// <remarks>
 /// Order per file: data durable, then rename, then directory entry durable. A crash before the rename leaves a temp
@@ -34,9 +37,14 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
     private readonly BlobJournal? _journal;
     private readonly Channel<CommitRequest>? _queue;
     private readonly Task _loop = Task.CompletedTask;
+
+    /// <summary>Held while a group runs, inline or from the loop: one group at a time.</summary>
+    private readonly SemaphoreSlim _running = new(1, 1);
+    private volatile bool _closed;
     private int _queued;
     private TaskCompletionSource? _groupFull;
     private long _groups;
+    private long _inlineGroups;
     private long _dataFlushes;
     private long _metadataFlushes;
 
@@ -76,6 +84,9 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
     /// <summary>Groups committed so far (each a single commit when not grouping).</summary>
     public long Groups => Interlocked.Read(ref _groups);
 
+    /// <summary>Groups run on their caller's thread because nothing was queued or running (part of <see cref="Groups"/>).</summary>
+    public long InlineGroups => Interlocked.Read(ref _inlineGroups);
+
     /// <summary>syncfs or fsync calls made for file data.</summary>
     public long DataFlushes => Interlocked.Read(ref _dataFlushes);
 
@@ -92,6 +103,23 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
         {
             RunGroup([request]);
             return request.Completion;
+        }
+
+        if (_window == TimeSpan.Zero && Volatile.Read(ref _queued) == 0 && !_closed && _running.Wait(0))
+        {
+            try
+            {
+                if (!_closed)
+                {
+                    Interlocked.Increment(ref _inlineGroups);
+                    RunGroup([request]);
+                    return request.Completion;
+                }
+            }
+            finally
+            {
+                _running.Release();
+            }
         }
 
         if (Interlocked.Increment(ref _queued) >= _maxGroupSize)
@@ -116,15 +144,21 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _queue?.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        await _running.WaitAsync().ConfigureAwait(false); // an inline group still running
+        _running.Release();
         _storeFileSystem?.Dispose();
     }
 
     public void Dispose()
     {
+        _closed = true;
         _queue?.Writer.TryComplete();
         _loop.GetAwaiter().GetResult();
+        _running.Wait(); // an inline group still running
+        _running.Release();
         _storeFileSystem?.Dispose();
     }
 
@@ -147,13 +181,22 @@ internal sealed class FlushCoordinator : IAsyncDisposable, IDisposable
                 Volatile.Write(ref _groupFull, null);
             }
 
-            while (group.Count < _maxGroupSize && reader.TryRead(out CommitRequest? request))
+            await _running.WaitAsync().ConfigureAwait(false);
+            try
             {
-                Interlocked.Decrement(ref _queued);
-                group.Add(request);
+                while (group.Count < _maxGroupSize && reader.TryRead(out CommitRequest? request))
+                {
+                    Interlocked.Decrement(ref _queued);
+                    group.Add(request);
+                }
+
+                RunGroup(group);
+            }
+            finally
+            {
+                _running.Release();
             }
 
-            RunGroup(group);
             group.Clear();
         }
     }

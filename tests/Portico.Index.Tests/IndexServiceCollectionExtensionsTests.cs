@@ -54,6 +54,7 @@ public sealed class IndexServiceCollectionExtensionsTests : IDisposable
         Assert.Equal("10000", await PragmaAsync(connection, "busy_timeout"));
         Assert.Equal("0", await PragmaAsync(connection, "'abc' LIKE 'ABC'", select: true)); // case_sensitive_like
         Assert.Equal("2147418112", await PragmaAsync(connection, "mmap_size"));
+        Assert.Equal("2", await PragmaAsync(connection, "temp_store")); // MEMORY
     }
 
     [Fact]

@@ -162,6 +162,26 @@ public sealed class FileBlobStoreTests
     }
 
     [Fact]
+    public async Task WriteAsync_LoneWriter_CommitsOnItsOwnThread()
+    {
+        // One association sending image after image: each commit finds nothing queued and runs where it was asked,
+        // without a hand-off to the flushing task; the flushes are the same.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestStore test = TestStore.Create();
+
+        for (int i = 0; i < 5; i++)
+        {
+            await test.Store.WriteAsync(new GeneratedStream(300_000, seed: (ulong)(500 + i)), long.MaxValue, ct);
+        }
+
+        Assert.True(test.Store.Flusher.IsGrouping);
+        Assert.Equal(5, test.Store.Flusher.Groups);
+        Assert.Equal(5, test.Store.Flusher.InlineGroups);
+        Assert.Equal(5, test.BlobFiles().Length);
+        Assert.Empty(test.TempFiles());
+    }
+
+    [Fact]
     public async Task WriteAsync_ConcurrentWritersInOneWindow_ShareFlushes()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

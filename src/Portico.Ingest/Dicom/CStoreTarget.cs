@@ -35,6 +35,12 @@ public sealed class CStoreTarget : IStoreTarget
     /// </summary>
     private static readonly DicomFileReadOptions WholeStructure = new() { DeferValuesLongerThan = 1024 };
 
+    /// <summary>
+    /// A file no longer than the header read's value limit is walked with every value loaded (at most that many bytes
+    /// in memory), so the pipeline can take its header from this parse instead of reading the file again.
+    /// </summary>
+    private static readonly DicomFileReadOptions WholeFile = new() { DeferValuesLongerThan = DicomFileReadOptions.HeaderOnly.DeferValuesLongerThan };
+
     private readonly IngestPipeline _pipeline;
     private readonly StoreRequest _request;
     private readonly IngestSource _source;
@@ -134,49 +140,54 @@ public sealed class CStoreTarget : IStoreTarget
         ObjectDisposedException.ThrowIf(_file is null, this);
         await _file.DisposeAsync().ConfigureAwait(false);
         _file = null;
-        if (await CheckDataSetAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        (DimseResult? refused, DicomFile? parsed) = await CheckDataSetAsync(cancellationToken).ConfigureAwait(false);
+        if (refused is { } refusal)
         {
             DeleteFile();
-            return refused;
+            return refusal;
         }
 
         BlobKey key = BlobKey.FromHash(_hash.GetHashAndReset());
         _handedOver = true; // The pipeline moves or deletes the file from here on.
-        IngestOutcome outcome = await _pipeline.IngestFileAsync(_path, key, _source, _waitForIndex, cancellationToken).ConfigureAwait(false);
+        IngestOutcome outcome = await _pipeline.IngestFileAsync(_path, key, parsed, _source, _waitForIndex, cancellationToken).ConfigureAwait(false);
         return ToDimse(outcome, _request.SopInstanceUid, _onConflict);
     }
 
     /// <summary>
     /// What only the C-STORE side can check, before anything is stored: the data set is whole (a peer that sends its
     /// last fragment early, or a bad length, gives 0xC000), and it is the instance the command announced (PS3.4 §B.2.3,
-    /// 0xA900); the file meta was built from the command, and the pipeline never sees the command.
+    /// 0xA900); the file meta was built from the command, and the pipeline never sees the command. Gives the parsed file
+    /// when the data set passes and the whole file was loaded (small files), else null.
     /// </summary>
-    private async Task<DimseResult?> CheckDataSetAsync(CancellationToken cancellationToken)
+    private async Task<(DimseResult? Refused, DicomFile? Parsed)> CheckDataSetAsync(CancellationToken cancellationToken)
     {
         DicomFile file;
         try
         {
             // In the page cache: synchronous reads, as the pipeline does.
             using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None);
-            file = await DicomFile.ReadAsync(new SynchronousReadStream(stream), WholeStructure, cancellationToken).ConfigureAwait(false);
+            file = await DicomFile.ReadAsync(new SynchronousReadStream(stream), Whole ? WholeFile : WholeStructure, cancellationToken).ConfigureAwait(false);
         }
         catch (DicomFormatException ex)
         {
-            return new DimseResult(CannotUnderstand, $"Invalid data set: {ex.Message}");
+            return (new DimseResult(CannotUnderstand, $"Invalid data set: {ex.Message}"), null);
         }
 
         if (!string.Equals(file.Dataset.GetString(DicomTags.SOPInstanceUID), Trim(_request.SopInstanceUid), StringComparison.Ordinal))
         {
-            return new DimseResult(DataSetDoesNotMatchSopClass, "SOP Instance UID (0008,0018) differs from the command's");
+            return (new DimseResult(DataSetDoesNotMatchSopClass, "SOP Instance UID (0008,0018) differs from the command's"), null);
         }
 
         if (!string.Equals(file.Dataset.GetString(DicomTags.SOPClassUID), Trim(_request.SopClassUid), StringComparison.Ordinal))
         {
-            return new DimseResult(DataSetDoesNotMatchSopClass, "SOP Class UID (0008,0016) differs from the command's");
+            return (new DimseResult(DataSetDoesNotMatchSopClass, "SOP Class UID (0008,0016) differs from the command's"), null);
         }
 
-        return null;
+        return (null, Whole ? file : null);
     }
+
+    /// <summary>The file fits under <see cref="WholeFile"/>'s value limit: its parse loads everything.</summary>
+    private bool Whole => _length <= WholeFile.DeferValuesLongerThan;
 
     private static string Trim(string uid) => uid.TrimEnd('\0', ' ');
 

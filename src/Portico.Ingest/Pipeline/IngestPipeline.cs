@@ -127,7 +127,15 @@ public sealed partial class IngestPipeline(
     /// false a new instance's outcome is given once its file is durable, before its index row commits
     /// (<see cref="IndexCommitter.CommitInBackgroundAsync"/>).
     /// </summary>
-    public async Task<IngestOutcome> IngestFileAsync(string path, BlobKey? key, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestFileAsync(string path, BlobKey? key, IngestSource source, bool waitForIndex, CancellationToken cancellationToken) =>
+        IngestFileAsync(path, key, parsed: null, source, waitForIndex, cancellationToken);
+
+    /// <summary>
+    /// <see cref="IngestFileAsync(string, BlobKey?, IngestSource, bool, CancellationToken)"/> for a file its caller has
+    /// already parsed (<paramref name="parsed"/>, read from this file with values up to the header read's limit
+    /// loaded): the pipeline takes its header from that instead of reading the file again.
+    /// </summary>
+    public async Task<IngestOutcome> IngestFileAsync(string path, BlobKey? key, DicomFile? parsed, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(source);
@@ -143,9 +151,16 @@ public sealed partial class IngestPipeline(
             DicomFile header;
             try
             {
+                if (parsed is not null)
+                {
+                    header = parsed;
+                }
+                else
+                {
                 // The spooled file is in the page cache: synchronous reads, not a thread-pool hop per read.
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None);
-                header = await DicomFile.ReadAsync(new SynchronousReadStream(file), DicomFileReadOptions.HeaderOnly, cancellationToken).ConfigureAwait(false);
+                    using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None);
+                    header = await DicomFile.ReadAsync(new SynchronousReadStream(file), DicomFileReadOptions.HeaderOnly, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (DicomFormatException ex)
             {
