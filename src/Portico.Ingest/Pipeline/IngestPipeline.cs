@@ -157,7 +157,7 @@ public sealed partial class IngestPipeline(
                 }
                 else
                 {
-                // The spooled file is in the page cache: synchronous reads, not a thread-pool hop per read.
+                    // The spooled file is in the page cache: synchronous reads, not a thread-pool hop per read.
                     using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None);
                     header = await DicomFile.ReadAsync(new SynchronousReadStream(file), DicomFileReadOptions.HeaderOnly, cancellationToken).ConfigureAwait(false);
                 }
