@@ -232,8 +232,9 @@ public sealed class BlobJournalTests
 
         await using FileBlobStore reopened = Open(copy.Root);
 
-        Assert.True(letGo.IsCompleted);
+        Assert.True(holder.IsClosed); // set before the handle (and its lock) is let go of
         Assert.NotNull(reopened.Journal);
+        await letGo;
     }
 
     [Fact]
