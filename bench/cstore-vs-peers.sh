@@ -6,6 +6,9 @@
 # and the disk's sequential write speed with fdatasync (the ultrasound target is 80% of it).
 # Corpora: bench/make-corpus.py (300 CT-like 512x512 16-bit; 40 multi-frame ultrasound loops of about 18 MB;
 # 5,000 small files across 50 studies).
+# Each server is started fresh per corpus. For the small and CT corpora it then gets a second corpus of the same kind
+# (other UIDs, CORPUS_DIR-second): that second pass is the steady state of a server that has been running, the first
+# includes a fresh process's warm-up (for Portico, the JIT compiler). Orthanc gets the same two passes.
 # Usage: bench/cstore-vs-peers.sh [CORPUS_DIR] [CORPORA...]   (installs orthanc, dcmtk and python3-pydicom as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ -d "$corpus/us" ] || /usr/bin/python3 bench/make-corpus.py "$corpus"
+second="$corpus-second"
+if [ ! -d "$second/small" ]; then
+  /usr/bin/python3 bench/make-corpus.py "$second"
+  rm -rf "$second/us" # the ultrasound loops are one pass: 40 large files, throughput-bound
+fi
 
 work=$(mktemp -d)
 # storescp and Orthanc 1.10 cannot be told which address to listen on: scripts/loopback-bind.c keeps them on 127.0.0.1.
@@ -54,7 +62,7 @@ send() {
   storescu -aet BENCH -aec "$aec" +sd +r -q 127.0.0.1 "$port" "$dir"
   end=$(date +%s.%N)
   awk -v n="$name" -v f="$files" -v b="$bytes" -v s="$start" -v e="$end" -v r="$(peak "$pid")" \
-    'BEGIN { t=e-s; printf "    %-10s %6d files %8.1f inst/s %8.1f MB/s  %6.2f s  peak RSS %d MiB\n", n, f, f/t, b/t/1e6, t, r }'
+    'BEGIN { t=e-s; printf "    %-13s %6d files %8.1f inst/s %8.1f MB/s  %6.2f s  peak RSS %d MiB\n", n, f, f/t, b/t/1e6, t, r }'
 }
 
 for name in "${corpora[@]}"; do
@@ -73,6 +81,7 @@ for name in "${corpora[@]}"; do
     -d '{"name":"Benchmark","aeTitle":"BENCH","allowedOperations":["C-ECHO","C-STORE"]}' \
     "http://127.0.0.1:$hport/api/dicom-identities" >/dev/null
   send Portico "$dport" PORTICO "$dir" "$ppid_"
+  [ ! -d "$second/$name" ] || send "Portico 2nd" "$dport" PORTICO "$second/$name" "$ppid_"
   kill "$ppid_"; wait "$ppid_" 2>/dev/null || true
 
   # Orthanc: Debian package, default settings (accepts any calling AE, fsyncs every instance).
@@ -87,6 +96,7 @@ JSON
   opid=$!; pids+=("$opid")
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$oport/system" >/dev/null && break; sleep 0.3; done
   send Orthanc "$odport" ORTHANC "$dir" "$opid"
+  [ ! -d "$second/$name" ] || send "Orthanc 2nd" "$odport" ORTHANC "$second/$name" "$opid"
   kill "$opid"; wait "$opid" 2>/dev/null || true
 
   # storescp: files only, no index, no fsync. Default maximum PDU (16 KiB) and the largest DCMTK allows (128 KiB).

@@ -4,6 +4,9 @@
 # Prints instances/s, MB/s and each server's peak RSS, plus the disk's sequential write speed with fdatasync.
 # Corpora: bench/make-corpus.py (300 CT-like 512x512 16-bit; 40 multi-frame ultrasound loops of about 18 MB;
 # 5,000 small files across 50 studies). The study-list query benchmark is bench/study-list-query.sh.
+# Each server is started fresh per corpus. For the small and CT corpora it then gets a second corpus of the same kind
+# (other UIDs, CORPUS_DIR-second): that second pass is the steady state of a server that has been running, the first
+# includes a fresh process's warm-up (for Portico, the JIT compiler). Orthanc gets the same two passes.
 # Usage: bench/ingest-vs-orthanc.sh [CORPUS_DIR]   (installs orthanc, dcmtk and python3-pydicom as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ -d "$corpus/us" ] || /usr/bin/python3 bench/make-corpus.py "$corpus"
+second="$corpus-second"
+if [ ! -d "$second/small" ]; then
+  /usr/bin/python3 bench/make-corpus.py "$second"
+  rm -rf "$second/us" # the ultrasound loops are one pass: 40 large files, throughput-bound
+fi
 
 work=$(mktemp -d)
 # Orthanc 1.10 cannot be told which address its DICOM port listens on: scripts/loopback-bind.c keeps it on 127.0.0.1.
@@ -49,9 +57,17 @@ JSON
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$pport/health/ready" >/dev/null && curl -sf "http://127.0.0.1:$oport/system" >/dev/null && break; sleep 0.3; done
   echo "==> $corpus_name: Portico"
   /usr/bin/python3 bench/http-upload.py portico "http://127.0.0.1:$pport" bench-key-0123456789abcdef "$glob" 4
+  if [ -d "$second/$corpus_name" ]; then
+    echo "    second pass:"
+    /usr/bin/python3 bench/http-upload.py portico "http://127.0.0.1:$pport" bench-key-0123456789abcdef "$second/$corpus_name/**/*.dcm" 4
+  fi
   echo "    peak RSS $(peak $portico_pid)"
   echo "==> $corpus_name: Orthanc"
   /usr/bin/python3 bench/http-upload.py orthanc "http://127.0.0.1:$oport" - "$glob" 4
+  if [ -d "$second/$corpus_name" ]; then
+    echo "    second pass:"
+    /usr/bin/python3 bench/http-upload.py orthanc "http://127.0.0.1:$oport" - "$second/$corpus_name/**/*.dcm" 4
+  fi
   echo "    peak RSS $(peak $orthanc_pid)"
   kill "$portico_pid" "$orthanc_pid"; wait "$portico_pid" "$orthanc_pid" 2>/dev/null || true
   portico_pid=; orthanc_pid=
