@@ -6,6 +6,7 @@ using Portico.Dicom.Network.Scu;
 using Portico.Dicom.Network.Services;
 using Portico.Index;
 using Portico.Index.Dicom;
+using Portico.Index.Studies;
 using Portico.Storage;
 using Portico.Web.Features.Dicom;
 using Portico.Web.Features.Transfers;
@@ -120,10 +121,7 @@ public sealed partial class DicomSender(IServiceScopeFactory scopes, IBlobStore 
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
         {
             PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            current = await db.Instances.AsNoTracking()
-                .Where(i => i.SopInstanceUid == instance.SopInstanceUid)
-                .Select(i => i.BlobKey)
-                .FirstOrDefaultAsync(cancellationToken);
+            current = await db.Instances.BlobKeyOfAsync(instance.SopInstanceUid, cancellationToken);
         }
 
         if (current is null || string.Equals(current, instance.BlobKey, StringComparison.Ordinal))

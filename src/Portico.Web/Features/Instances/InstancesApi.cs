@@ -134,7 +134,7 @@ public static class InstancesApi
 
     private static async Task<Results<ContentHttpResult, NotFound>> GetMetadataAsync(string sopInstanceUid, PorticoDbContext db, Portico.Storage.IBlobStore blobs, CancellationToken cancellationToken)
     {
-        string? blobKey = await db.Instances.AsNoTracking().Where(i => i.SopInstanceUid == sopInstanceUid).Select(i => i.BlobKey).FirstOrDefaultAsync(cancellationToken);
+        string? blobKey = await db.Instances.BlobKeyOfAsync(sopInstanceUid, cancellationToken);
         if (blobKey is null)
         {
             return TypedResults.NotFound();
@@ -147,7 +147,7 @@ public static class InstancesApi
 
     private static async Task<Results<FileStreamHttpResult, NotFound>> GetFileAsync(string sopInstanceUid, PorticoDbContext db, Portico.Storage.IBlobStore blobs, CancellationToken cancellationToken)
     {
-        string? blobKey = await db.Instances.AsNoTracking().Where(i => i.SopInstanceUid == sopInstanceUid).Select(i => i.BlobKey).FirstOrDefaultAsync(cancellationToken);
+        string? blobKey = await db.Instances.BlobKeyOfAsync(sopInstanceUid, cancellationToken);
         if (blobKey is null)
         {
             return TypedResults.NotFound();

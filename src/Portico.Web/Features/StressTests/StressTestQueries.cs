@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portico.Dicom.Documents;
 using Portico.Dicom.IO;
 using Portico.Index;
+using Portico.Index.Studies;
 using Portico.Storage;
 
 namespace Portico.Web.Features.StressTests;
@@ -56,7 +57,7 @@ public sealed class StressTestQueries(PorticoDbContext db, IBlobStore blobs)
             .OrderByDescending(a => a.ImportedAt)
             .Select(a => a.PdfSopInstanceUid)
             .FirstOrDefaultAsync(cancellationToken);
-        string? key = sop is null ? null : await db.Instances.AsNoTracking().Where(i => i.SopInstanceUid == sop).Select(i => i.BlobKey).FirstOrDefaultAsync(cancellationToken);
+        string? key = sop is null ? null : await db.Instances.BlobKeyOfAsync(sop, cancellationToken);
         if (key is null)
         {
             return null;
