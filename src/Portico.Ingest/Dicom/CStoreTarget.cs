@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Portico.Dicom;
 using Portico.Dicom.Dictionary;
 using Portico.Dicom.IO;
@@ -48,10 +47,8 @@ public sealed class CStoreTarget : IStoreTarget
     private readonly ConflictPolicy _onConflict;
     private readonly bool _waitForIndex;
     private readonly string _path;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private FileStream? _file;
+    private SpoolWriter? _file;
     private long _length;
-    private long _writeBackStarted;
     private bool _handedOver;
 
     private CStoreTarget(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict, bool waitForIndex)
@@ -83,7 +80,6 @@ public sealed class CStoreTarget : IStoreTarget
         catch
         {
             target.DeleteFile();
-            target._hash.Dispose();
             throw;
         }
 
@@ -92,22 +88,22 @@ public sealed class CStoreTarget : IStoreTarget
 
     private void Open()
     {
-        // Synchronous writes to the page cache (durability comes from the blob store's grouped flush); on Linux async
-        // file writes are a thread-pool hop each. PDVs are large enough that a stream buffer would only add a copy.
+        // Durability comes from the blob store's grouped flush; the spool writes a large data set with direct I/O.
         try
         {
-            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+            _file = SpoolWriter.Create(_path);
         }
         catch (DirectoryNotFoundException)
         {
             Directory.CreateDirectory(_pipeline.TempDirectory);
-            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+            _file = SpoolWriter.Create(_path);
         }
 
         // No Source AE Title in the meta: the same data set from two devices (or resent by a C-MOVE) is then the same
         // file, a Duplicate rather than a Conflict. The source is in the index.
         byte[] header = Part10Header.Build(_request.SopClassUid, _request.SopInstanceUid, _request.TransferSyntaxUid, sourceAETitle: null);
-        Append(header);
+        _file.Write(header);
+        _length = header.Length;
     }
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -118,28 +114,16 @@ public sealed class CStoreTarget : IStoreTarget
             throw new DimseServiceException(OutOfResources, $"The instance is larger than the limit of {_maxBytes / (1L << 20)} MB.");
         }
 
-        Append(data.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    private void Append(ReadOnlySpan<byte> data)
-    {
-        _file!.Write(data);
-        _hash.AppendData(data);
         _length += data.Length;
-        if (_length - _writeBackStarted >= EarlyWriteBack.Chunk)
-        {
-            // A large instance goes to disk while the rest arrives: the flush before the answer waits for the tail only.
-            EarlyWriteBack.Start(_file.SafeFileHandle, _writeBackStarted, _length - _writeBackStarted);
-            _writeBackStarted = _length;
-        }
+        return _file.WriteAsync(data, cancellationToken);
     }
 
     public async ValueTask<DimseResult> CompleteAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_file is null, this);
-        await _file.DisposeAsync().ConfigureAwait(false);
+        SpoolWriter file = _file;
         _file = null;
+        BlobKey key = await file.CompleteAsync(cancellationToken).ConfigureAwait(false);
         (DimseResult? refused, DicomFile? parsed) = await CheckDataSetAsync(cancellationToken).ConfigureAwait(false);
         if (refused is { } refusal)
         {
@@ -147,7 +131,6 @@ public sealed class CStoreTarget : IStoreTarget
             return refusal;
         }
 
-        BlobKey key = BlobKey.FromHash(_hash.GetHashAndReset());
         _handedOver = true; // The pipeline moves or deletes the file from here on.
         IngestOutcome outcome = await _pipeline.IngestFileAsync(_path, key, parsed, _source, _waitForIndex, cancellationToken).ConfigureAwait(false);
         return ToDimse(outcome, _request.SopInstanceUid, _onConflict);
@@ -217,7 +200,6 @@ public sealed class CStoreTarget : IStoreTarget
             _file = null;
         }
 
-        _hash.Dispose();
         if (!_handedOver)
         {
             DeleteFile();
@@ -226,7 +208,7 @@ public sealed class CStoreTarget : IStoreTarget
 
     private void DeleteFile()
     {
-        _file?.Dispose();
+        _file?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _file = null;
         File.Delete(_path);
     }

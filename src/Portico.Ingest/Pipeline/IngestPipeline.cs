@@ -38,15 +38,13 @@ public sealed partial class IngestPipeline(
         ArgumentNullException.ThrowIfNull(content);
         string path = Path.Combine(blobs.TempDirectory, "upload-" + Guid.NewGuid().ToString("N"));
         byte[] buffer = ArrayPool<byte>.Shared.Rent(SpoolBufferSize);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long total = 0;
         bool keep = false;
         try
         {
-            // Writes go to the page cache (durability comes later, from the blob store), so they are made
-            // synchronously: on Linux, async file I/O is a thread-pool hop per write. The buffer is filled before
-            // each write, as the network hands over a few KiB at a time.
-            using FileStream file = CreateSpoolFile(path);
+            // Durability comes later, from the blob store; the spool writes a large file with direct I/O. The buffer
+            // is filled before each write, as the network hands over a few KiB at a time.
+            await using SpoolWriter file = CreateSpoolFile(path);
             int n;
             while ((n = await content.ReadAtLeastAsync(buffer.AsMemory(0, SpoolBufferSize), SpoolBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
             {
@@ -56,13 +54,12 @@ public sealed partial class IngestPipeline(
                     return null;
                 }
 
-                file.Write(buffer, 0, n);
-                hash.AppendData(buffer, 0, n);
+                await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
             }
 
+            BlobKey key = await file.CompleteAsync(cancellationToken).ConfigureAwait(false);
             keep = true;
-            byte[] digest = hash.GetHashAndReset();
-            return new SpooledFile(path, total, BlobKey.FromHash(digest));
+            return new SpooledFile(path, total, key);
         }
         finally
         {
@@ -74,17 +71,17 @@ public sealed partial class IngestPipeline(
         }
     }
 
-    private static FileStream CreateSpoolFile(string path)
+    private static SpoolWriter CreateSpoolFile(string path)
     {
         try
         {
-            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+            return SpoolWriter.Create(path);
         }
         catch (DirectoryNotFoundException)
         {
             // The blob store creates its temp directory at start; someone removed it since.
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+            return SpoolWriter.Create(path);
         }
     }
 

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using Xunit;
+
+namespace Portico.Storage.Tests;
+
+public sealed class SpoolWriterTests : IDisposable
+{
+    private const int MiB = 1024 * 1024;
+
+    // Beside the test binaries, on the disk the checkout is on (a temp directory may be tmpfs, where direct I/O is not
+    // always allowed): the data directory of a real server is on such a disk too.
+    private readonly string _directory = Path.Join(AppContext.BaseDirectory, "spool-tests", Guid.NewGuid().ToString("N"));
+
+    public SpoolWriterTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4095)]
+    [InlineData(MiB - 1)]
+    [InlineData(MiB)]
+    [InlineData(MiB + 1)]
+    [InlineData(MiB + 4096)]
+    [InlineData(MiB + SpoolWriter.ChunkSize)]
+    [InlineData(MiB + (3 * SpoolWriter.ChunkSize) + 12_345)]
+    public async Task WriteAsync_AnySize_FileAndHashAreExactlyWhatWasWritten(int size)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] content = Content(size, seed: size);
+        string path = Path.Join(_directory, "spool");
+
+        await using SpoolWriter spool = SpoolWriter.Create(path);
+        await WriteInPiecesAsync(spool, content, ct);
+        BlobKey key = await spool.CompleteAsync(ct);
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(path, ct));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), key.Sha256Hex);
+        Assert.Equal(size, spool.Length);
+        // Past the threshold the rest goes to disk with direct I/O, which the file system the tests run on allows.
+        Assert.Equal(size > SpoolWriter.DirectThreshold, spool.UsedDirectIo);
+    }
+
+    [Fact]
+    public async Task WriteAsync_DirectIoOff_WritesThroughThePageCacheAlike()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] content = Content(MiB + (2 * SpoolWriter.ChunkSize) + 777, seed: 7);
+        string path = Path.Join(_directory, "spool");
+
+        await using SpoolWriter spool = SpoolWriter.Create(path, directThreshold: long.MaxValue);
+        await WriteInPiecesAsync(spool, content, ct);
+        BlobKey key = await spool.CompleteAsync(ct);
+
+        Assert.False(spool.UsedDirectIo);
+        Assert.Equal(content, await File.ReadAllBytesAsync(path, ct));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), key.Sha256Hex);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WithoutComplete_ClosesTheFileSoItCanBeDeleted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string path = Path.Join(_directory, "abandoned");
+        SpoolWriter spool = SpoolWriter.Create(path);
+        await spool.WriteAsync(Content(MiB + (2 * SpoolWriter.ChunkSize) + 10, seed: 3), ct);
+
+        await spool.DisposeAsync();
+        File.Delete(path);
+
+        Assert.False(File.Exists(path));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await spool.WriteAsync(new byte[1], ct));
+    }
+
+    [Fact]
+    public async Task Write_PastTheThreshold_IsRefused_TheStartOfAFileOnly()
+    {
+        await using SpoolWriter spool = SpoolWriter.Create(Path.Join(_directory, "spool"));
+        spool.Write(new byte[128]);
+
+        Assert.Throws<InvalidOperationException>(() => spool.Write(new byte[SpoolWriter.DirectThreshold]));
+        Assert.Equal(128, spool.Length);
+    }
+
+    [Fact]
+    public void Create_ExistingFile_IsRefused()
+    {
+        string path = Path.Join(_directory, "taken");
+        File.WriteAllBytes(path, [1, 2, 3]);
+
+        Assert.Throws<IOException>(() => SpoolWriter.Create(path));
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+    }
+
+    /// <summary>Pieces of irregular sizes, as PDVs and network reads arrive, including some larger than a chunk.</summary>
+    private static async Task WriteInPiecesAsync(SpoolWriter spool, byte[] content, CancellationToken ct)
+    {
+        var random = new Random(content.Length);
+        int offset = 0;
+        while (offset < content.Length)
+        {
+            int n = Math.Min(content.Length - offset, random.Next(1, 3 * SpoolWriter.ChunkSize / 2));
+            await spool.WriteAsync(content.AsMemory(offset, n), ct);
+            offset += n;
+        }
+    }
+
+    private static byte[] Content(int size, int seed)
+    {
+        byte[] bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+}
