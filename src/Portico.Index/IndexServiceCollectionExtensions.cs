@@ -36,6 +36,7 @@ public static class IndexServiceCollectionExtensions
         });
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PorticoDbContext>>().CreateDbContext());
         services.AddSingleton<Studies.StoredInstanceLookup>();
+        services.AddSingleton<Studies.SqliteIngestWriter>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<SqlitePlannerStatistics>();
         return services;

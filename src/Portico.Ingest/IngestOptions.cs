@@ -45,4 +45,11 @@ public sealed class IngestOptions
     /// costs one transaction per batch instead of one per instance.
     /// </summary>
     public TimeSpan BackgroundCommitWindow { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// On SQLite, whether the index committer writes the common batch (new instances, identical duplicates, no study
+    /// labels) with its own prepared statements instead of EF Core's change tracker (<c>SqliteIngestWriter</c>); the
+    /// rows are the same. Default true. False sends every batch through EF Core, as before 2026-12.
+    /// </summary>
+    public bool DirectSqliteIndexWrites { get; set; } = true;
 }

@@ -66,23 +66,23 @@ internal static class SeedIndexCommand
 
     private static int Insert(IModel model, SqliteConnection connection, StudyCorpus corpus, int studies)
     {
-        using var patients = new TableInserter<Patient>(model, connection);
-        using var labels = new TableInserter<Label>(model, connection);
-        using var studyRows = new TableInserter<Study>(model, connection);
-        using var studyLabels = new TableInserter<StudyLabel>(model, connection);
-        using var series = new TableInserter<Series>(model, connection);
-        using var instances = new TableInserter<Instance>(model, connection);
+        using var patients = SqliteRowWriter.Insert<Patient>(model, connection);
+        using var labels = SqliteRowWriter.Insert<Label>(model, connection);
+        using var studyRows = SqliteRowWriter.Insert<Study>(model, connection);
+        using var studyLabels = SqliteRowWriter.Insert<StudyLabel>(model, connection);
+        using var series = SqliteRowWriter.Insert<Series>(model, connection);
+        using var instances = SqliteRowWriter.Insert<Instance>(model, connection);
 
         var elapsed = Stopwatch.StartNew();
         SqliteTransaction transaction = connection.BeginTransaction();
         foreach (Patient patient in corpus.Patients)
         {
-            patients.Insert(patient, transaction);
+            patients.Write(patient, transaction);
         }
 
         foreach (Label label in corpus.NewLabels)
         {
-            labels.Insert(label, transaction);
+            labels.Write(label, transaction);
         }
 
         transaction.Commit();
@@ -93,10 +93,10 @@ internal static class SeedIndexCommand
         transaction = connection.BeginTransaction();
         foreach (SeededStudy seeded in corpus.Studies())
         {
-            studyRows.Insert(seeded.Study, transaction);
-            seeded.Labels.ForEach(l => studyLabels.Insert(l, transaction));
-            seeded.Series.ForEach(s => series.Insert(s, transaction));
-            seeded.Instances.ForEach(i => instances.Insert(i, transaction));
+            studyRows.Write(seeded.Study, transaction);
+            seeded.Labels.ForEach(l => studyLabels.Write(l, transaction));
+            seeded.Series.ForEach(s => series.Write(s, transaction));
+            seeded.Instances.ForEach(i => instances.Write(i, transaction));
             labelled += seeded.Labels.Count;
             if (++done % StudiesPerTransaction == 0 || done == studies)
             {

@@ -20,6 +20,7 @@ public sealed partial class IndexCommitter(
     IServiceScopeFactory scopes,
     IBlobStore blobs,
     StoredInstanceLookup storedInstances,
+    SqliteIngestWriter directWriter,
     IngestEvents events,
     IOptions<IngestOptions> options,
     ILogger<IndexCommitter> logger) : BackgroundService
@@ -248,6 +249,116 @@ public sealed partial class IndexCommitter(
 
     private async Task<IReadOnlyList<IngestOutcome>> WriteAsync(List<PendingInstance> pending, CancellationToken cancellationToken)
     {
+        List<IngestOutcome>? outcomes = options.Value.DirectSqliteIndexWrites && directWriter.IsAvailable ? WriteDirect(pending) : null;
+        outcomes ??= await WriteWithContextAsync(pending, cancellationToken).ConfigureAwait(false);
+        Publish(outcomes);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The common batch on SQLite, without EF Core (<see cref="SqliteIngestWriter"/>): new instances and identical
+    /// duplicates, without study labels. Null, with nothing written, when the batch needs more (a conflict, a label):
+    /// <see cref="WriteWithContextAsync"/> then writes it. Keeps the same rows and counts as that path.
+    /// </summary>
+    private List<IngestOutcome>? WriteDirect(List<PendingInstance> pending)
+    {
+        if (pending.Exists(p => p.StudyLabels.Count > 0))
+        {
+            return null;
+        }
+
+        using SqliteIngestWriter.Batch batch = directWriter.Begin();
+        var outcomes = new List<IngestOutcome>(pending.Count);
+        var stored = new Dictionary<string, (string Sha256, string StudyInstanceUid)>(StringComparer.Ordinal);
+        var studies = new Dictionary<string, Study>(StringComparer.Ordinal);
+        var series = new Dictionary<string, Series>(StringComparer.Ordinal);
+        var newStudies = new HashSet<Study>();
+        var newSeries = new HashSet<Series>();
+        var instances = new List<Instance>(pending.Count);
+        foreach (PendingInstance p in pending)
+        {
+            InstanceHeader h = p.Header;
+            string sha = p.Blob.Key.Sha256Hex;
+            if ((stored.TryGetValue(h.SopInstanceUid, out var earlier) ? earlier : batch.FindInstance(h.SopInstanceUid)) is { } existing)
+            {
+                if (!string.Equals(existing.Sha256, sha, StringComparison.Ordinal))
+                {
+                    return null; // a conflict: its policy is applied by the other path
+                }
+
+                outcomes.Add(IngestOutcome.Duplicate(h.SopInstanceUid, existing.StudyInstanceUid));
+                continue;
+            }
+
+            if (!studies.TryGetValue(h.StudyInstanceUid, out Study? study))
+            {
+                study = batch.FindStudy(h.StudyInstanceUid);
+                if (study is null)
+                {
+                    study = NewStudy(h, p);
+                    newStudies.Add(study);
+                }
+
+                studies.Add(h.StudyInstanceUid, study);
+            }
+
+            if (!series.TryGetValue(h.SeriesInstanceUid, out Series? s))
+            {
+                s = batch.FindSeries(h.SeriesInstanceUid);
+                if (s is null)
+                {
+                    s = NewSeries(h, study);
+                    newSeries.Add(s);
+                    study.NumberOfSeries++;
+                    AddModality(study, h.Modality);
+                }
+
+                series.Add(h.SeriesInstanceUid, s);
+            }
+
+            Instance instance = NewInstance(h, p, s);
+            instances.Add(instance);
+            stored.Add(h.SopInstanceUid, (sha, h.StudyInstanceUid));
+            s.NumberOfInstances++;
+            study.NumberOfInstances++;
+            study.SizeBytes += p.Blob.Length;
+            study.LastReceivedAt = p.ReceivedAt.UtcDateTime;
+            outcomes.Add(new IngestOutcome(IngestStatus.Stored, h.SopInstanceUid, h.StudyInstanceUid, null));
+        }
+
+        // Parents first, for the foreign keys; the counts are final by now. Every study and series here gained an instance.
+        foreach (Study study in studies.Values)
+        {
+            if (newStudies.Contains(study))
+            {
+                batch.Insert(study.Patient);
+                batch.Insert(study);
+            }
+            else
+            {
+                batch.UpdateCounts(study);
+            }
+        }
+
+        foreach (Series s in series.Values)
+        {
+            if (newSeries.Contains(s))
+            {
+                batch.Insert(s);
+            }
+            else
+            {
+                batch.UpdateCounts(s);
+            }
+        }
+
+        instances.ForEach(batch.Insert);
+        batch.Commit();
+        return outcomes;
+    }
+
+    private async Task<List<IngestOutcome>> WriteWithContextAsync(List<PendingInstance> pending, CancellationToken cancellationToken)
+    {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         string[] sopUids = pending.Select(p => p.Header.SopInstanceUid).Distinct().ToArray();
@@ -319,34 +430,14 @@ public sealed partial class IndexCommitter(
 
             if (!series.TryGetValue(h.SeriesInstanceUid, out Series? s))
             {
-                s = new Series
-                {
-                    SeriesInstanceUid = h.SeriesInstanceUid,
-                    Study = study,
-                    SeriesNumber = h.SeriesNumber,
-                    Modality = h.Modality,
-                    Description = h.SeriesDescription,
-                    BodyPartExamined = h.BodyPartExamined,
-                };
+                s = NewSeries(h, study);
                 db.Series.Add(s);
                 series.Add(h.SeriesInstanceUid, s);
                 study.NumberOfSeries++;
                 AddModality(study, h.Modality);
             }
 
-            var instance = new Instance
-            {
-                SopInstanceUid = h.SopInstanceUid,
-                SopClassUid = h.SopClassUid,
-                Series = s,
-                InstanceNumber = h.InstanceNumber,
-                TransferSyntaxUid = h.TransferSyntaxUid,
-                SizeBytes = p.Blob.Length,
-                Sha256 = sha,
-                BlobKey = sha,
-                ReceivedAt = p.ReceivedAt.UtcDateTime,
-                Source = p.Source,
-            };
+            Instance instance = NewInstance(h, p, s);
             db.Instances.Add(instance);
             instances.Add(h.SopInstanceUid, instance);
             s.NumberOfInstances++;
@@ -370,6 +461,11 @@ public sealed partial class IndexCommitter(
             }
         }
 
+        return outcomes;
+    }
+
+    private void Publish(List<IngestOutcome> outcomes)
+    {
         DateTimeOffset now = DateTimeOffset.UtcNow;
         foreach (IngestOutcome outcome in outcomes)
         {
@@ -378,33 +474,62 @@ public sealed partial class IndexCommitter(
                 events.Publish(new StudyChanged(studyUid, outcome.SopInstanceUid!, outcome.Status, now));
             }
         }
-
-        return outcomes;
     }
 
-    private static Study NewStudy(InstanceHeader h, PendingInstance p) => new()
+    private static Series NewSeries(InstanceHeader h, Study study) => new()
     {
-        StudyInstanceUid = h.StudyInstanceUid,
-        Patient = new Patient
+        SeriesInstanceUid = h.SeriesInstanceUid,
+        Study = study,
+        StudyId = study.Id,
+        SeriesNumber = h.SeriesNumber,
+        Modality = h.Modality,
+        Description = h.SeriesDescription,
+        BodyPartExamined = h.BodyPartExamined,
+    };
+
+    private static Instance NewInstance(InstanceHeader h, PendingInstance p, Series series) => new()
+    {
+        SopInstanceUid = h.SopInstanceUid,
+        SopClassUid = h.SopClassUid,
+        Series = series,
+        SeriesId = series.Id,
+        InstanceNumber = h.InstanceNumber,
+        TransferSyntaxUid = h.TransferSyntaxUid,
+        SizeBytes = p.Blob.Length,
+        Sha256 = p.Blob.Key.Sha256Hex,
+        BlobKey = p.Blob.Key.Sha256Hex,
+        ReceivedAt = p.ReceivedAt.UtcDateTime,
+        Source = p.Source,
+    };
+
+    private static Study NewStudy(InstanceHeader h, PendingInstance p)
+    {
+        var patient = new Patient
         {
             PatientId = h.PatientId,
             IssuerOfPatientId = h.IssuerOfPatientId,
             PatientName = h.PatientName,
             BirthDate = h.PatientBirthDate,
             Sex = h.PatientSex,
-        },
-        StudyDate = h.StudyDate,
-        StudyTime = h.StudyTime,
-        StudyDateTime = h.StudyDateTime,
-        Description = h.StudyDescription,
-        AccessionNumber = h.AccessionNumber,
-        ReferringPhysicianName = h.ReferringPhysicianName,
-        WorkflowStatus = p.StudyStatus ?? WorkflowStatus.New,
-        ReceivedAt = p.ReceivedAt.UtcDateTime,
-        LastReceivedAt = p.ReceivedAt.UtcDateTime,
-        SourceKind = p.Source.Kind,
-        SourceName = p.Source.Name,
-    };
+        };
+        return new Study
+        {
+            StudyInstanceUid = h.StudyInstanceUid,
+            Patient = patient,
+            PatientRecordId = patient.Id,
+            StudyDate = h.StudyDate,
+            StudyTime = h.StudyTime,
+            StudyDateTime = h.StudyDateTime,
+            Description = h.StudyDescription,
+            AccessionNumber = h.AccessionNumber,
+            ReferringPhysicianName = h.ReferringPhysicianName,
+            WorkflowStatus = p.StudyStatus ?? WorkflowStatus.New,
+            ReceivedAt = p.ReceivedAt.UtcDateTime,
+            LastReceivedAt = p.ReceivedAt.UtcDateTime,
+            SourceKind = p.Source.Kind,
+            SourceName = p.Source.Name,
+        };
+    }
 
     /// <summary>Puts the labels source policies asked for on the batch's studies (creating a label the first time its name is used).</summary>
     private static async Task AddStudyLabelsAsync(PorticoDbContext db, List<PendingInstance> pending, Dictionary<string, Study> studies, CancellationToken cancellationToken)
