@@ -56,6 +56,9 @@ send() {
   local files bytes start end
   files=$(find "$dir" -name '*.dcm' | wc -l)
   bytes=$(find "$dir" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  # Every receiver gets a sender that reads the files from the page cache: otherwise the first receiver of a corpus
+  # (Portico) waits for storescu's reads from disk and the later ones do not (measured: 598 against 871 inst/s).
+  find "$dir" -name '*.dcm' -exec cat {} + >/dev/null
   # What the previous receiver left dirty (storescp never flushes) must not be written back during this run.
   sync
   start=$(date +%s.%N)

@@ -150,6 +150,8 @@ public sealed partial class IndexCommitter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield(); // the host's start does not wait for what follows
+        PrepareDirectWrites();
         var batch = new List<(PendingInstance Instance, TaskCompletionSource<IngestOutcome> Done)>();
         var barriers = new List<TaskCompletionSource>();
         ChannelReader<Queued> reader = _queue.Reader;
@@ -206,6 +208,24 @@ public sealed partial class IndexCommitter(
             {
                 barrier.TrySetResult();
             }
+        }
+    }
+
+    private void PrepareDirectWrites()
+    {
+        if (!options.Value.DirectSqliteIndexWrites || !directWriter.IsAvailable)
+        {
+            return;
+        }
+
+        try
+        {
+            directWriter.Prepare();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Top of a background job's start: the first batch tries again, and fails visibly if it still cannot.
+            LogPrepareFailed(logger, ex);
         }
     }
 
@@ -588,6 +608,9 @@ public sealed partial class IndexCommitter(
 
     [LoggerMessage(4012, LogLevel.Error, "Instance {SopInstanceUid} was answered as stored but could not be indexed; its file is kept and start-up recovery will index it")]
     private static partial void LogBackgroundCommitFailed(ILogger logger, string sopInstanceUid, Exception exception);
+
+    [LoggerMessage(4014, LogLevel.Warning, "Could not prepare the index's direct SQLite writes at start; the first batch tries again")]
+    private static partial void LogPrepareFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(4013, LogLevel.Warning, "Instance {SopInstanceUid} was answered as stored but committed as {Status} (another node stored the same UID meanwhile)")]
     private static partial void LogBackgroundCommitChanged(ILogger logger, string sopInstanceUid, IngestStatus status);

@@ -61,6 +61,18 @@ public sealed partial class DirectIndexWritesTests
         Assert.True(after.LastReceivedAt > before.LastReceivedAt);
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite, "Data Source=/var/lib/portico/portico.db", true)]
+    [InlineData(DatabaseProvider.Sqlite, "Data Source=:memory:", false)]
+    [InlineData(DatabaseProvider.Sqlite, "Data Source=index;Mode=Memory;Cache=Shared", false)]
+    [InlineData(DatabaseProvider.PostgreSql, "Host=127.0.0.1;Database=portico", false)]
+    public void Only_a_SQLite_file_is_written_directly(DatabaseProvider provider, string connectionString, bool available)
+    {
+        using var writer = new SqliteIngestWriter(
+            Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Provider = provider, ConnectionString = connectionString }), null!);
+        Assert.Equal(available, writer.IsAvailable);
+    }
+
     private static async Task<Study> ReadStudyAsync(PipelineHost host, string studyUid)
     {
         await using AsyncServiceScope scope = host.Services.CreateAsyncScope();
