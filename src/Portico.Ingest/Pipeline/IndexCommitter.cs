@@ -42,6 +42,12 @@ public sealed partial class IndexCommitter(
     // SOP Instance UIDs answered as Stored whose rows are not committed yet (with the content's SHA-256).
     private readonly ConcurrentDictionary<string, string> _uncommitted = new(StringComparer.Ordinal);
 
+    // Set while the committer waits out a batch's window for rows nobody waits for; completed by a row someone waits for.
+    private TaskCompletionSource? _waiterArrived;
+
+    // Rows someone waits for, and barriers, queued and not yet taken by the committer.
+    private int _waitedQueued;
+
     /// <summary>
     /// Decides a durable instance's outcome now and commits its row in the background: a new instance is answered
     /// <see cref="IngestStatus.Stored"/> without waiting for the transaction, an identical one
@@ -122,9 +128,15 @@ public sealed partial class IndexCommitter(
         }
 
         var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _queue.Writer.TryWrite(new Queued(null, null, Background: false, barrier))
-            ? barrier.Task.WaitAsync(cancellationToken)
-            : Task.CompletedTask; // stopping: nothing more will be committed
+        Interlocked.Increment(ref _waitedQueued);
+        if (!_queue.Writer.TryWrite(new Queued(null, null, Background: false, barrier)))
+        {
+            Interlocked.Decrement(ref _waitedQueued);
+            return Task.CompletedTask; // stopping: nothing more will be committed
+        }
+
+        WakeForWaiter();
+        return barrier.Task.WaitAsync(cancellationToken);
     }
 
     public Task<IngestOutcome> CommitAsync(PendingInstance instance, CancellationToken cancellationToken) =>
@@ -134,9 +146,24 @@ public sealed partial class IndexCommitter(
     private Task<IngestOutcome> Enqueue(PendingInstance instance, bool background)
     {
         var done = new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!background)
+        {
+            Interlocked.Increment(ref _waitedQueued);
+        }
+
         if (!_queue.Writer.TryWrite(new Queued(instance, done, background)))
         {
+            if (!background)
+            {
+                Interlocked.Decrement(ref _waitedQueued);
+            }
+
             throw new InvalidOperationException("The index committer has stopped.");
+        }
+
+        if (!background)
+        {
+            WakeForWaiter();
         }
 
         return done.Task;
@@ -165,6 +192,11 @@ public sealed partial class IndexCommitter(
             {
                 if (reader.TryRead(out Queued? item))
                 {
+                    if (item.Barrier is not null || !item.Background)
+                    {
+                        Interlocked.Decrement(ref _waitedQueued);
+                    }
+
                     if (item.Barrier is not null)
                     {
                         barriers.Add(item.Barrier);
@@ -182,6 +214,12 @@ public sealed partial class IndexCommitter(
                 if (left <= TimeSpan.Zero)
                 {
                     break;
+                }
+
+                if (!someoneWaits)
+                {
+                    await GatherAsync(left, stoppingToken).ConfigureAwait(false);
+                    continue; // takes what arrived; then the window is over, or someone waits now
                 }
 
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -210,6 +248,34 @@ public sealed partial class IndexCommitter(
             }
         }
     }
+
+    /// <summary>
+    /// Waits out the rest of a batch's window while only rows nobody waits for are queued: those do not wake the
+    /// committer one by one (each wake-up is a thread hand-off, on every instance of a busy association). A row someone
+    /// waits for, or a barrier, ends the wait at once (<see cref="WakeForWaiter"/>).
+    /// </summary>
+    private async Task GatherAsync(TimeSpan left, CancellationToken stoppingToken)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _waiterArrived, waiter);
+        try
+        {
+            // A row that arrived before the signal was in place found nothing to signal: take it first.
+            if (Volatile.Read(ref _waitedQueued) > 0)
+            {
+                return;
+            }
+
+            await Task.WhenAny(Task.Delay(left, stoppingToken), waiter.Task).ConfigureAwait(false);
+            stoppingToken.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _waiterArrived, null, waiter);
+        }
+    }
+
+    private void WakeForWaiter() => Volatile.Read(ref _waiterArrived)?.TrySetResult();
 
     private void PrepareDirectWrites()
     {

@@ -38,6 +38,24 @@ public sealed class CommitBarrierTests
     }
 
     [Fact]
+    public async Task A_row_someone_waits_for_is_committed_at_once_with_the_rows_gathering_before_it()
+    {
+        // Rows nobody waits for gather for ten minutes; an upload that waits for its row must not wait with them.
+        await using PipelineHost host = await PipelineHost.StartAsync(settings: new() { ["Portico:Ingest:BackgroundCommitWindow"] = "00:10:00" });
+        IngestPipeline pipeline = host.Services.GetRequiredService<IngestPipeline>();
+        IngestOutcome[] answered = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            pipeline.IngestFileAsync(host.Spool("CT_small.dcm"), null, Device, waitForIndex: false, Ct)));
+        Assert.Equal(0, await CountAsync(host, answered));
+
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(30));
+        IngestOutcome waited = await pipeline.IngestFileAsync(host.Spool("CT_small.dcm"), null, Device, waitForIndex: true, patience.Token);
+
+        Assert.Equal(IngestStatus.Stored, waited.Status);
+        Assert.Equal(4, await CountAsync(host, [.. answered, waited]));
+    }
+
+    [Fact]
     public async Task Without_rows_waiting_the_barrier_is_passed_at_once()
     {
         await using PipelineHost host = await PipelineHost.StartAsync();
