@@ -128,15 +128,9 @@ public sealed partial class IndexCommitter(
         }
 
         var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Interlocked.Increment(ref _waitedQueued);
-        if (!_queue.Writer.TryWrite(new Queued(null, null, Background: false, barrier)))
-        {
-            Interlocked.Decrement(ref _waitedQueued);
-            return Task.CompletedTask; // stopping: nothing more will be committed
-        }
-
-        WakeForWaiter();
-        return barrier.Task.WaitAsync(cancellationToken);
+        return TryQueue(new Queued(null, null, Background: false, barrier))
+            ? barrier.Task.WaitAsync(cancellationToken)
+            : Task.CompletedTask; // stopping: nothing more will be committed
     }
 
     public Task<IngestOutcome> CommitAsync(PendingInstance instance, CancellationToken cancellationToken) =>
@@ -146,27 +140,31 @@ public sealed partial class IndexCommitter(
     private Task<IngestOutcome> Enqueue(PendingInstance instance, bool background)
     {
         var done = new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!background)
+        if (!TryQueue(new Queued(instance, done, background)))
         {
-            Interlocked.Increment(ref _waitedQueued);
-        }
-
-        if (!_queue.Writer.TryWrite(new Queued(instance, done, background)))
-        {
-            if (!background)
-            {
-                Interlocked.Decrement(ref _waitedQueued);
-            }
-
             throw new InvalidOperationException("The index committer has stopped.");
         }
 
-        if (!background)
+        return done.Task;
+    }
+
+    /// <summary>Queues an item; one someone waits for (a row or a barrier) is counted and ends a gathering wait.</summary>
+    private bool TryQueue(Queued item)
+    {
+        if (item.Background)
         {
-            WakeForWaiter();
+            return _queue.Writer.TryWrite(item);
         }
 
-        return done.Task;
+        Interlocked.Increment(ref _waitedQueued);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref _waitedQueued);
+            return false;
+        }
+
+        Volatile.Read(ref _waiterArrived)?.TrySetResult();
+        return true;
     }
 
     /// <summary>
@@ -192,7 +190,7 @@ public sealed partial class IndexCommitter(
             {
                 if (reader.TryRead(out Queued? item))
                 {
-                    if (item.Barrier is not null || !item.Background)
+                    if (!item.Background)
                     {
                         Interlocked.Decrement(ref _waitedQueued);
                     }
@@ -252,7 +250,7 @@ public sealed partial class IndexCommitter(
     /// <summary>
     /// Waits out the rest of a batch's window while only rows nobody waits for are queued: those do not wake the
     /// committer one by one (each wake-up is a thread hand-off, on every instance of a busy association). A row someone
-    /// waits for, or a barrier, ends the wait at once (<see cref="WakeForWaiter"/>).
+    /// waits for, or a barrier, ends the wait at once (<see cref="TryQueue"/>).
     /// </summary>
     private async Task GatherAsync(TimeSpan left, CancellationToken stoppingToken)
     {
@@ -274,8 +272,6 @@ public sealed partial class IndexCommitter(
             Interlocked.CompareExchange(ref _waiterArrived, null, waiter);
         }
     }
-
-    private void WakeForWaiter() => Volatile.Read(ref _waiterArrived)?.TrySetResult();
 
     private void PrepareDirectWrites()
     {
