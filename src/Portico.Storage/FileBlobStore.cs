@@ -9,8 +9,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Portico.Storage;
 
 /// <summary>
-/// <see cref="IBlobStore"/> on a local file system. Layout: <c>&lt;root&gt;/blobs/ab/cd/&lt;sha256&gt;</c> for the blob whose key
-/// starts with <c>abcd</c>, and <c>&lt;root&gt;/tmp/</c> for files being written and spooled uploads.
+/// <see cref="IBlobStore"/> on a local file system. Layout: <c>&lt;root&gt;/blobs/ab/&lt;sha256&gt;</c> for the blob whose key
+/// starts with <c>ab</c>, and <c>&lt;root&gt;/tmp/</c> for files being written and spooled uploads. A store created before
+/// the single-level layout keeps its <c>blobs/ab/cd/&lt;sha256&gt;</c> (<see cref="StoreLayout"/>).
 /// </summary>
 /// <remarks>
 /// A write streams into a temp file while hashing, then a <see cref="FlushCoordinator"/> makes it durable, renames it
@@ -31,8 +32,8 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     private readonly BlobJournal? _journal;
     private readonly SafeFileHandle? _journalFileSystem;
 
-    // One bit per second-level directory (the key's first four hex digits): set once that directory and its
-    // parents are known to exist durably, so later writes flush only the directory itself.
+    // One bit per blob directory (the key's first two hex digits, or four in the two-level layout): set once that
+    // directory and its parents are known to exist durably, so later writes flush only the directory itself.
     private readonly int[] _durableDirectories = new int[65536 / 32];
 
     public FileBlobStore(IOptions<BlobStoreOptions> options, ILogger<FileBlobStore> logger, TimeProvider? timeProvider = null)
@@ -56,6 +57,7 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         bool rootExisted = Directory.Exists(_rootDirectory);
         Directory.CreateDirectory(_blobsDirectory);
         Directory.CreateDirectory(_tempDirectory);
+        Layout = StoreLayout.Open(_rootDirectory, _blobsDirectory, settings.Fsync);
         if (settings.Fsync)
         {
             // The entries of blobs/ and tmp/ (and of the root itself when new) must survive a power loss too.
@@ -93,6 +95,11 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     public string QuarantineDirectory => Path.Join(_rootDirectory, "quarantine");
 
     internal BlobStoreOptions Options { get; }
+
+    /// <summary>Whether blobs sit in one level of directories (every store created now) or two (older stores).</summary>
+    internal bool IsTwoLevel => Layout.TwoLevel;
+
+    private StoreLayout Layout { get; }
 
     internal FlushCoordinator Flusher => _flusher;
 
@@ -391,21 +398,17 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
                 continue;
             }
 
-            foreach (DirectoryInfo second in first.EnumerateDirectories())
+            IEnumerable<(DirectoryInfo Directory, string Prefix)> directories = Layout.TwoLevel
+                ? first.EnumerateDirectories().Where(second => IsHexPair(second.Name)).Select(second => (second, first.Name + second.Name))
+                : [(first, first.Name)];
+            foreach ((DirectoryInfo directory, string prefix) in directories)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!IsHexPair(second.Name))
-                {
-                    continue;
-                }
-
                 // Directory listing is synchronous; let the caller's other work run between directories.
                 await Task.Yield();
-                foreach (FileInfo file in second.EnumerateFiles())
+                foreach (FileInfo file in directory.EnumerateFiles())
                 {
-                    if (BlobKey.TryParse(file.Name, out BlobKey key)
-                        && key.Sha256Hex.AsSpan(0, 2).SequenceEqual(first.Name)
-                        && key.Sha256Hex.AsSpan(2, 2).SequenceEqual(second.Name))
+                    if (BlobKey.TryParse(file.Name, out BlobKey key) && key.Sha256Hex.StartsWith(prefix, StringComparison.Ordinal))
                     {
                         yield return new BlobEntry(key, file.Length, file.FullName, file.LastWriteTimeUtc);
                     }
@@ -419,10 +422,11 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Makes the first level of the fan-out (256 directories) exist durably, so that a new second-level directory
-    /// needs only its parent flushed, not the blobs directory as well. With syncfs, one flush at open also makes every
-    /// second-level directory already there durable (what exists once syncfs returns is on disk, whatever an earlier
-    /// run or crash left), and they are marked so: after a restart a write flushes only its own directory.
+    /// Makes the first level of the fan-out (256 directories) exist durably. In the single-level layout those are every
+    /// blob directory, so no write ever creates one; in the two-level layout a new second-level directory then needs only
+    /// its parent flushed, not the blobs directory as well. With syncfs, one flush at open also makes every second-level
+    /// directory already there durable (what exists once syncfs returns is on disk, whatever an earlier run or crash
+    /// left), and they are marked so: after a restart a write flushes only its own directory.
     /// </summary>
     private void PrepareFanOut(bool syncFileSystem)
     {
@@ -444,12 +448,24 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
                 DurableFileSystem.FlushDirectory(_blobsDirectory);
             }
 
+            if (!Layout.TwoLevel)
+            {
+                MarkAllFirstLevelDurable();
+            }
+
             return;
         }
 
         using (SafeFileHandle store = DurableFileSystem.OpenDirectory(_blobsDirectory))
         {
             DurableFileSystem.FlushFileSystem(store);
+        }
+
+        if (!Layout.TwoLevel)
+        {
+            MarkAllFirstLevelDurable();
+            _logger.FanOutReady(256);
+            return;
         }
 
         int known = 0;
@@ -470,11 +486,19 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         _logger.FanOutReady(known);
     }
 
+    private void MarkAllFirstLevelDurable()
+    {
+        for (int i = 0; i < 256; i++)
+        {
+            MarkDurableDirectory(i);
+        }
+    }
+
     /// <summary>The blob's path. Built from the validated key only.</summary>
     internal string BlobPath(BlobKey key)
     {
         string hex = KeyText(key);
-        return Path.Join(_blobsDirectory, hex.AsSpan(0, 2), hex.AsSpan(2, 2), hex);
+        return Path.Join(BlobDirectory(hex), hex);
     }
 
     /// <summary>
@@ -527,18 +551,20 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     private CommitRequest PrepareCommit(SafeFileHandle handle, string sourcePath, BlobKey key, long length, bool onStoreFileSystem, bool ownsSource)
     {
         string hex = key.Sha256Hex;
-        string directory = Path.Join(_blobsDirectory, hex.AsSpan(0, 2), hex.AsSpan(2, 2));
+        string directory = BlobDirectory(hex);
         string destination = Path.Join(directory, hex);
 
         string[] directoriesToFlush;
-        if (IsDurableDirectory(DirectoryIndex(key)))
+        // A stat, cheap beside the flush, so that a directory someone removed while the store runs is made again.
+        if (IsDurableDirectory(DirectoryIndex(key)) && Directory.Exists(directory))
         {
             directoriesToFlush = [directory];
         }
         else
         {
             // Possibly new (or left by a crash before its parent was flushed): flush its parent's entries too. The first
-            // level is made durable at open; only if someone removed one since is the blobs directory flushed as well.
+            // level is made durable at open; only if someone removed one since is the blobs directory flushed as well
+            // (in the single-level layout the parent is the blobs directory itself).
             string parent = Path.GetDirectoryName(directory)!;
             bool parentMissing = Options.Fsync && !Directory.Exists(parent);
             Directory.CreateDirectory(directory);
@@ -579,9 +605,13 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         return outcome;
     }
 
-    /// <summary>The second-level directory as a number: the key's first four hex digits.</summary>
-    private static int DirectoryIndex(BlobKey key) =>
-        int.Parse(key.Sha256Hex.AsSpan(0, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+    /// <summary>The blob's directory: <c>blobs/ab</c>, or <c>blobs/ab/cd</c> in the two-level layout.</summary>
+    private string BlobDirectory(string hex) =>
+        Layout.TwoLevel ? Path.Join(_blobsDirectory, hex.AsSpan(0, 2), hex.AsSpan(2, 2)) : Path.Join(_blobsDirectory, hex.AsSpan(0, 2));
+
+    /// <summary>The blob's directory as a number: the key's first two hex digits, or four in the two-level layout.</summary>
+    private int DirectoryIndex(BlobKey key) =>
+        int.Parse(key.Sha256Hex.AsSpan(0, Layout.TwoLevel ? 4 : 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     private bool IsDurableDirectory(int index) => (Volatile.Read(ref _durableDirectories[index >> 5]) & (1 << (index & 31))) != 0;
 

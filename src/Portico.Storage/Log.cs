@@ -81,7 +81,7 @@ internal static partial class StorageLog
     public static partial void BlobQuarantined(this ILogger logger, BlobKey blobKey, string path);
 
     [LoggerMessage(EventId = 3018, EventName = "FanOutReady", Level = LogLevel.Debug,
-        Message = "Blob fan-out flushed at open; {Directories} second-level directories known durable")]
+        Message = "Blob fan-out flushed at open; {Directories} blob directories known durable")]
     public static partial void FanOutReady(this ILogger logger, int directories);
 
     [LoggerMessage(EventId = 3019, EventName = "JournalRecovered", Level = LogLevel.Information,

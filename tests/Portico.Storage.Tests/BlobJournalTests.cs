@@ -274,7 +274,7 @@ public sealed class BlobJournalTests
     }
 
     private static string BlobPathIn(string root, BlobKey key) =>
-        Path.Join(root, "blobs", key.Sha256Hex[..2], key.Sha256Hex[2..4], key.Sha256Hex);
+        Path.Join(root, "blobs", key.Sha256Hex[..2], key.Sha256Hex);
 
     /// <summary>
     /// A copy of the store as it is now, as a crash would leave it, deleted afterwards. Copied with cp: .NET's own file

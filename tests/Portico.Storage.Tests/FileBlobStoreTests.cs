@@ -29,14 +29,14 @@ public sealed class FileBlobStoreTests
     }
 
     [Fact]
-    public async Task WriteAsync_Content_StoredAtTwoLevelContentAddress()
+    public async Task WriteAsync_Content_StoredAtItsContentAddress()
     {
         await using TestStore test = TestStore.Create();
 
         BlobInfo info = await test.Store.WriteAsync(new GeneratedStream(1000, seed: 2), 1000, TestContext.Current.CancellationToken);
 
         string hex = info.Key.Sha256Hex;
-        string expectedPath = Path.Join(test.Root, "blobs", hex[..2], hex[2..4], hex);
+        string expectedPath = Path.Join(test.Root, "blobs", hex[..2], hex);
         Assert.Equal([expectedPath], test.BlobFiles());
     }
 
@@ -297,7 +297,7 @@ public sealed class FileBlobStoreTests
 
         await File.WriteAllTextAsync(Path.Join(test.Store.TempDirectory, "0123.tmp"), "partial", ct);
         string hex = written[0].Key.Sha256Hex;
-        string directory = Path.Join(test.BlobsDirectory, hex[..2], hex[2..4]);
+        string directory = Path.Join(test.BlobsDirectory, hex[..2]);
         await File.WriteAllTextAsync(Path.Join(directory, "notes.txt"), "stray", ct);
         await File.WriteAllTextAsync(Path.Join(directory, hex.ToUpperInvariant()), "stray", ct);
         string misplaced = Path.Join(test.BlobsDirectory, "zz");

@@ -258,5 +258,5 @@ public sealed class IndexMaintenanceTests
 
     private static FileBlobStore Store(PipelineHost host) => host.Services.GetRequiredService<FileBlobStore>();
 
-    private static string BlobPath(PipelineHost host, string key) => Path.Combine(Store(host).RootDirectory, "blobs", key[..2], key[2..4], key);
+    private static string BlobPath(PipelineHost host, string key) => Path.Combine(Store(host).RootDirectory, "blobs", key[..2], key);
 }

@@ -88,11 +88,11 @@ public sealed class AdminCommandTests
     /// <summary>A summary line such as <c>  indexed:     2</c>.</summary>
     private static Regex Counted(string label, int count) => new($@"(?m)^\s+{Regex.Escape(label)}:\s+{count}\s*$");
 
-    /// <summary>Puts bytes where the file blob store keeps them: store/blobs/ab/cd/&lt;sha256&gt;.</summary>
+    /// <summary>Puts bytes where the file blob store keeps them: store/blobs/ab/&lt;sha256&gt;.</summary>
     private static string PlaceBlob(string data, byte[] bytes)
     {
         string key = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        string directory = Path.Combine(data, "store", "blobs", key[..2], key[2..4]);
+        string directory = Path.Combine(data, "store", "blobs", key[..2]);
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, key);
         File.WriteAllBytes(path, bytes);
