@@ -88,6 +88,24 @@ public sealed class IdentityAssociationPolicyTests(PorticoFactory factory) : ICl
     }
 
     [Fact]
+    public async Task AChange_IsLoadedInTheBackground_BeforeAnyAssociationAsks()
+    {
+        string ae = DicomTestClient.NewAETitle("EAGER");
+
+        await factory.CreateIdentityAsync(ae);
+
+        // No association in between: the snapshot dropped by the change is loaded again on its own.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!Policy.HasFreshSnapshot && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.True(Policy.HasFreshSnapshot, "the snapshot was not loaded again after the change");
+        Assert.True((await DecideAsync(ae)).IsAccepted);
+    }
+
+    [Fact]
     public async Task AllowedAddresses_RefuseOtherAddresses_WithNoReasonGiven()
     {
         string ae = DicomTestClient.NewAETitle("ADDR");

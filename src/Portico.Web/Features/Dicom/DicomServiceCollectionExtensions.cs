@@ -5,7 +5,7 @@ namespace Portico.Web.Features.Dicom;
 
 /// <summary>
 /// Registration of the DICOM Identities feature. Its log event ids are 5700-5799: 5700-5709 the association log writer
-/// (next free 5705), 5710-5719 the certificate authority (next free 5713), 5720-5729 the policy (next free 5721).
+/// (next free 5705), 5710-5719 the certificate authority (next free 5713), 5720-5729 the policy (next free 5722).
 /// </summary>
 public static class DicomServiceCollectionExtensions
 {

@@ -12,7 +12,10 @@ namespace Portico.Web.Features.Dicom;
 /// <summary>
 /// The DICOM Identity check (<see cref="IAssociationPolicy"/>), from an in-memory snapshot of the identities and their
 /// client certificates: no database round trip per association. API writes call <see cref="Invalidate"/>; the snapshot
-/// is also reloaded after <see cref="MaxAge"/>, so several nodes sharing a PostgreSQL index converge.
+/// is also reloaded after <see cref="MaxAge"/>, so several nodes sharing a PostgreSQL index converge. It is loaded in
+/// the background when the DICOM listener starts and after every change (<see cref="LoadInBackground"/>), so the first
+/// association after either does not wait for the database (on a fresh server, also for the queries' compilation: about
+/// 500 methods of EF Core and LINQ expressions).
 /// <para>Rules, in order (the called AE title is checked by the network layer before):</para>
 /// <list type="number">
 /// <item>The calling AE title must be an identity's, compared exactly (case-sensitive). Else rejected-permanent,
@@ -41,12 +44,34 @@ public sealed partial class IdentityAssociationPolicy(IDbContextFactory<PorticoD
     private Snapshot? _snapshot;
     private long _generation;
 
-    /// <summary>Drops the snapshot; the next association reloads it. Called after every identity or certificate change.</summary>
+    /// <summary>
+    /// Drops the snapshot and loads it again in the background. Called after every identity or certificate change, once
+    /// it is committed; an association arriving before the load ends waits for it.
+    /// </summary>
     public void Invalidate()
     {
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _snapshot, null);
+        LoadInBackground();
     }
+
+    /// <summary>Loads the snapshot on a pool thread unless a fresh one is there. A failure is logged; the next association tries again.</summary>
+    public void LoadInBackground() => _ = Task.Run(LoadQuietlyAsync);
+
+    private async Task LoadQuietlyAsync()
+    {
+        try
+        {
+            await GetSnapshotAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogBackgroundLoadFailed(logger, ex);
+        }
+    }
+
+    /// <summary>A snapshot younger than <see cref="MaxAge"/> is there: the next association takes no database round trip.</summary>
+    internal bool HasFreshSnapshot => Volatile.Read(ref _snapshot) is { } current && clock.GetUtcNow() - current.LoadedAt < MaxAge;
 
     public void Dispose() => _loading.Dispose();
 
@@ -128,6 +153,9 @@ public sealed partial class IdentityAssociationPolicy(IDbContextFactory<PorticoD
         _warnedDisabled[identity.Id] = now;
         LogDisabledCalling(logger, identity.AETitle, identity.Name, request.RemoteEndPoint?.Address.ToString());
     }
+
+    [LoggerMessage(5721, LogLevel.Warning, "Loading the DICOM Identities in the background failed; the next association loads them")]
+    private static partial void LogBackgroundLoadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(5720, LogLevel.Warning, "DICOM Identity {Name} ({AETitle}) is disabled but still calling, from {RemoteAddress}; its associations are refused")]
     private static partial void LogDisabledCalling(ILogger logger, string aeTitle, string name, string? remoteAddress);

@@ -56,6 +56,11 @@ public sealed partial class DicomListener(
             _tls = Start(common with { Port = settings.TlsPort, Tls = tls });
         }
         LogListening(logger, settings.AETitle, _plain?.Port, _tls?.Port, settings.ListenAddress, settings.MaxPduLength);
+        if (_plain is not null || _tls is not null)
+        {
+            policy.LoadInBackground();
+        }
+
         return Task.CompletedTask;
     }
 
