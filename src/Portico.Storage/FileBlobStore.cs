@@ -441,16 +441,25 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
             }
         }
 
+        if (!Layout.TwoLevel)
+        {
+            // These are every blob directory: one flush of their parent (also covering any an earlier run made and did not
+            // flush before it stopped), and no write needs more than its own directory's.
+            DurableFileSystem.FlushDirectory(_blobsDirectory);
+            for (int i = 0; i < 256; i++)
+            {
+                MarkDurableDirectory(i);
+            }
+
+            _logger.FanOutReady(256);
+            return;
+        }
+
         if (!syncFileSystem)
         {
             if (created)
             {
                 DurableFileSystem.FlushDirectory(_blobsDirectory);
-            }
-
-            if (!Layout.TwoLevel)
-            {
-                MarkAllFirstLevelDurable();
             }
 
             return;
@@ -459,13 +468,6 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         using (SafeFileHandle store = DurableFileSystem.OpenDirectory(_blobsDirectory))
         {
             DurableFileSystem.FlushFileSystem(store);
-        }
-
-        if (!Layout.TwoLevel)
-        {
-            MarkAllFirstLevelDurable();
-            _logger.FanOutReady(256);
-            return;
         }
 
         int known = 0;
@@ -484,14 +486,6 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         }
 
         _logger.FanOutReady(known);
-    }
-
-    private void MarkAllFirstLevelDurable()
-    {
-        for (int i = 0; i < 256; i++)
-        {
-            MarkDurableDirectory(i);
-        }
     }
 
     /// <summary>The blob's path. Built from the validated key only.</summary>

@@ -275,9 +275,9 @@ public sealed partial class IndexCommitter(
 
     private void PrepareDirectWrites()
     {
-        if (!options.Value.DirectSqliteIndexWrites || !directWriter.IsAvailable)
+        if (!options.Value.DirectSqliteIndexWrites)
         {
-            return;
+            return; // Prepare itself does nothing where the writer is not available
         }
 
         try
