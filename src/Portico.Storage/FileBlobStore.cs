@@ -74,6 +74,9 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         }
 
         (_journal, _journalFileSystem) = OpenJournal(settings, useSyncFileSystem);
+        SpoolDirectThreshold = _journal is null
+            ? SpoolWriter.DirectThreshold
+            : Math.Max(SpoolWriter.DirectThreshold, (settings.JournalMaxBlobBytes + 4095) / 4096 * 4096);
         _flusher = new FlushCoordinator(
             settings.Fsync,
             settings.GroupCommitWindow,
@@ -87,6 +90,29 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
 
     /// <inheritdoc/>
     public string TempDirectory => _tempDirectory;
+
+    /// <inheritdoc/>
+    public SpoolWriter CreateSpool(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        string path = Path.Join(_tempDirectory, prefix + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return SpoolWriter.Create(path, SpoolDirectThreshold);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Made at open; someone removed it since.
+            Directory.CreateDirectory(_tempDirectory);
+            return SpoolWriter.Create(path, SpoolDirectThreshold);
+        }
+    }
+
+    /// <summary>
+    /// From which size on a spool continues with direct I/O: <see cref="SpoolWriter.DirectThreshold"/>, or past the
+    /// largest blob the journal takes, which is copied into the journal from the spool's page cache.
+    /// </summary>
+    internal long SpoolDirectThreshold { get; }
 
     /// <summary>The store's root directory (absolute).</summary>
     public string RootDirectory => _rootDirectory;

@@ -55,4 +55,13 @@ public interface IBlobStore
 
     /// <summary>A directory on the same file system as the blobs, for spooling uploads before <see cref="ImportFileAsync"/>.</summary>
     string TempDirectory { get; }
+
+    /// <summary>
+    /// Creates a new file in <see cref="TempDirectory"/> (<paramref name="prefix"/> and a new GUID; the directory is made
+    /// again if someone removed it) to spool an arriving file into before
+    /// <see cref="ImportFileAsync(string, BlobKey, CancellationToken)"/>. As much of its start stays in the page cache as
+    /// the store reads back (a blob small enough for the file store's journal is copied from it); past that, the file
+    /// goes to disk with direct I/O where the file system allows it.
+    /// </summary>
+    SpoolWriter CreateSpool(string prefix);
 }

@@ -35,7 +35,7 @@ public sealed class BlobJournalTests
         Assert.Equal(0, test.Store.Flusher.DataFlushes);
         Assert.Equal(0, test.Store.Flusher.MetadataFlushes);
         Assert.True(test.Store.Journal!.HasPending);
-        Assert.Equal(content, await ReadAsync(test.Store, info.Key, ct));
+        Assert.Equal(content, await TestStore.ReadAllAsync(test.Store, info.Key, ct));
 
         test.Store.CheckpointJournal();
 
@@ -94,9 +94,9 @@ public sealed class BlobJournalTests
 
         await using FileBlobStore reopened = Open(crashed);
 
-        Assert.Equal(lost, await ReadAsync(reopened, lostInfo.Key, ct));
-        Assert.Equal(cut, await ReadAsync(reopened, cutInfo.Key, ct));
-        Assert.Equal(kept, await ReadAsync(reopened, keptInfo.Key, ct));
+        Assert.Equal(lost, await TestStore.ReadAllAsync(reopened, lostInfo.Key, ct));
+        Assert.Equal(cut, await TestStore.ReadAllAsync(reopened, cutInfo.Key, ct));
+        Assert.Equal(kept, await TestStore.ReadAllAsync(reopened, keptInfo.Key, ct));
         Assert.False(reopened.Journal!.HasPending);
     }
 
@@ -117,7 +117,7 @@ public sealed class BlobJournalTests
         await using FileBlobStore reopened = Open(crashed);
 
         Assert.False(reopened.Exists(deleted.Key));
-        Assert.Equal(later, await ReadAsync(reopened, laterInfo.Key, ct));
+        Assert.Equal(later, await TestStore.ReadAllAsync(reopened, laterInfo.Key, ct));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class BlobJournalTests
         await using FileBlobStore reopened = Open(crashed);
 
         Assert.False(reopened.Exists(first.Key));
-        Assert.Equal(second, await ReadAsync(reopened, secondInfo.Key, ct));
+        Assert.Equal(second, await TestStore.ReadAllAsync(reopened, secondInfo.Key, ct));
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class BlobJournalTests
         Assert.Equal(BlobJournal.PageSize + 5 * 8192, new FileInfo(Path.Join(test.Root, BlobJournal.FileName)).Length);
         foreach ((BlobInfo info, byte[] content) in written)
         {
-            Assert.Equal(content, await ReadAsync(test.Store, info.Key, ct));
+            Assert.Equal(content, await TestStore.ReadAllAsync(test.Store, info.Key, ct));
         }
 
         // The records left after the last checkpoint are still restorable, the older ones in the ring are ignored.
@@ -183,7 +183,7 @@ public sealed class BlobJournalTests
         Assert.InRange(restored, 1, 5);
         foreach ((BlobInfo info, byte[] content) in written.TakeLast(restored))
         {
-            Assert.Equal(content, await ReadAsync(reopened, info.Key, ct));
+            Assert.Equal(content, await TestStore.ReadAllAsync(reopened, info.Key, ct));
         }
     }
 
@@ -207,7 +207,7 @@ public sealed class BlobJournalTests
         Assert.Equal(7, test.Store.Flusher.DataFlushes);
         for (int i = 0; i < contents.Length; i++)
         {
-            Assert.Equal(contents[i], await ReadAsync(test.Store, written[i].Key, ct));
+            Assert.Equal(contents[i], await TestStore.ReadAllAsync(test.Store, written[i].Key, ct));
         }
     }
 
@@ -253,7 +253,7 @@ public sealed class BlobJournalTests
 
         Assert.Null(reopened.Journal);
         Assert.False(File.Exists(Path.Join(crashed, BlobJournal.FileName)));
-        Assert.Equal(content, await ReadAsync(reopened, info.Key, ct));
+        Assert.Equal(content, await TestStore.ReadAllAsync(reopened, info.Key, ct));
     }
 
     [Fact]
@@ -293,14 +293,5 @@ public sealed class BlobJournalTests
         public string Root { get; }
 
         public void Dispose() => Directory.Delete(Root, recursive: true);
-    }
-
-    private static async Task<byte[]> ReadAsync(FileBlobStore store, BlobKey key, CancellationToken ct)
-    {
-        await using Stream read = store.OpenRead(key);
-        var copy = new MemoryStream();
-        await read.CopyToAsync(copy, ct);
-        Assert.Equal(key, BlobKey.FromHash(SHA256.HashData(copy.ToArray())));
-        return copy.ToArray();
     }
 }

@@ -259,6 +259,55 @@ public sealed class FileBlobStoreTests
     }
 
     [Fact]
+    public async Task CreateSpool_BlobTheJournalTakes_StaysInThePageCacheAndGoesToTheJournal()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestStore test = TestStore.Create(o => o.JournalCheckpointInterval = TimeSpan.Zero);
+        byte[] content = GeneratedStream.Bytes((int)test.Options.JournalMaxBlobBytes, seed: 12);
+
+        await using SpoolWriter spool = test.Store.CreateSpool("upload-");
+        await spool.WriteAsync(content, ct);
+        BlobKey key = await spool.CompleteAsync(ct);
+        BlobInfo info = await test.Store.ImportFileAsync(spool.Path, key, ct);
+
+        // Past SpoolWriter.DirectThreshold, yet written through the page cache whole: the journal copies it from there.
+        Assert.True(content.Length > SpoolWriter.DirectThreshold);
+        Assert.False(spool.UsedDirectIo);
+        Assert.StartsWith(Path.Join(test.Store.TempDirectory, "upload-"), spool.Path, StringComparison.Ordinal);
+        Assert.True(test.Store.Journal!.HasPending);
+        Assert.Equal(0, test.Store.Flusher.DataFlushes);
+        Assert.Equal(content, await TestStore.ReadAllAsync(test.Store, info.Key, ct));
+        Assert.Empty(test.TempFiles());
+    }
+
+    [Theory]
+    [InlineData(256 * 1024, 256 * 1024)]
+    [InlineData(100_000, 102_400)] // rounded up to whole 4 KiB blocks
+    [InlineData(4096, SpoolWriter.DirectThreshold)]
+    [InlineData(0, SpoolWriter.DirectThreshold)] // journal off
+    public async Task CreateSpool_DirectIoFrom_PastWhatTheJournalTakes(long journalMaxBlobBytes, long expected)
+    {
+        await using TestStore test = TestStore.Create(o => o.JournalMaxBlobBytes = journalMaxBlobBytes);
+
+        Assert.Equal(expected, test.Store.SpoolDirectThreshold);
+    }
+
+    [Fact]
+    public async Task CreateSpool_TempDirectoryRemoved_MadeAgain()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestStore test = TestStore.Create();
+        Directory.Delete(test.Store.TempDirectory, recursive: true);
+
+        await using SpoolWriter spool = test.Store.CreateSpool("cstore-");
+        await spool.WriteAsync(new byte[] { 1, 2, 3 }, ct);
+        await spool.CompleteAsync(ct);
+
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(spool.Path, ct));
+        Assert.Equal(test.Store.TempDirectory, Path.GetDirectoryName(spool.Path));
+    }
+
+    [Fact]
     public async Task ImportFileAsync_AlreadyStored_DeletesSpooledFileAndKeepsBlob()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

@@ -6,6 +6,7 @@ namespace Portico.Storage.Tests;
 public sealed class SpoolWriterTests : IDisposable
 {
     private const int MiB = 1024 * 1024;
+    private const int Threshold = (int)SpoolWriter.DirectThreshold;
 
     // Beside the test binaries, on the disk the checkout is on (a temp directory may be tmpfs, where direct I/O is not
     // always allowed): the data directory of a real server is on such a disk too.
@@ -19,12 +20,14 @@ public sealed class SpoolWriterTests : IDisposable
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(4095)]
-    [InlineData(MiB - 1)]
-    [InlineData(MiB)]
+    [InlineData(Threshold - 1)]
+    [InlineData(Threshold)]
+    [InlineData(Threshold + 1)]
+    [InlineData(Threshold + 4096)]
+    [InlineData(526_338)] // a CT image: 512×512×2 bytes of pixel data and its header
     [InlineData(MiB + 1)]
-    [InlineData(MiB + 4096)]
-    [InlineData(MiB + SpoolWriter.ChunkSize)]
-    [InlineData(MiB + (3 * SpoolWriter.ChunkSize) + 12_345)]
+    [InlineData(Threshold + SpoolWriter.ChunkSize)]
+    [InlineData(Threshold + (3 * SpoolWriter.ChunkSize) + 12_345)]
     public async Task WriteAsync_AnySize_FileAndHashAreExactlyWhatWasWritten(int size)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

@@ -34,6 +34,16 @@ internal sealed class TestStore : IAsyncDisposable
         return new TestStore(root, options, store);
     }
 
+    /// <summary>A blob's bytes, checked against its key.</summary>
+    public static async Task<byte[]> ReadAllAsync(FileBlobStore store, BlobKey key, CancellationToken ct)
+    {
+        await using Stream read = store.OpenRead(key);
+        var copy = new MemoryStream();
+        await read.CopyToAsync(copy, ct);
+        Xunit.Assert.Equal(key, BlobKey.FromHash(System.Security.Cryptography.SHA256.HashData(copy.ToArray())));
+        return copy.ToArray();
+    }
+
     public BlobSweeper CreateSweeper() => new(Store, TimeProvider.System, NullLogger<BlobSweeper>.Instance);
 
     public string[] TempFiles() => Directory.GetFiles(Store.TempDirectory, "*", SearchOption.AllDirectories);

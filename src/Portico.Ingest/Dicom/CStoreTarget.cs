@@ -46,7 +46,7 @@ public sealed class CStoreTarget : IStoreTarget
     private readonly long _maxBytes;
     private readonly ConflictPolicy _onConflict;
     private readonly bool _waitForIndex;
-    private readonly string _path;
+    private string _path = string.Empty;
     private SpoolWriter? _file;
     private long _length;
     private bool _handedOver;
@@ -59,7 +59,6 @@ public sealed class CStoreTarget : IStoreTarget
         _request = request;
         _source = source;
         _maxBytes = maxBytes;
-        _path = Path.Combine(pipeline.TempDirectory, "cstore-" + Guid.NewGuid().ToString("N"));
     }
 
     /// <summary>
@@ -89,15 +88,8 @@ public sealed class CStoreTarget : IStoreTarget
     private void Open()
     {
         // Durability comes from the blob store's grouped flush; the spool writes a large data set with direct I/O.
-        try
-        {
-            _file = SpoolWriter.Create(_path);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            Directory.CreateDirectory(_pipeline.TempDirectory);
-            _file = SpoolWriter.Create(_path);
-        }
+        _file = _pipeline.CreateSpool("cstore-");
+        _path = _file.Path;
 
         // No Source AE Title in the meta: the same data set from two devices (or resent by a C-MOVE) is then the same
         // file, a Duplicate rather than a Conflict. The source is in the index.
@@ -210,6 +202,9 @@ public sealed class CStoreTarget : IStoreTarget
     {
         _file?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _file = null;
-        File.Delete(_path);
+        if (_path.Length > 0)
+        {
+            File.Delete(_path); // Empty when the spool could not be created.
+        }
     }
 }

@@ -35,7 +35,8 @@ public sealed partial class IngestPipeline(
     public async Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        string path = Path.Combine(blobs.TempDirectory, "upload-" + Guid.NewGuid().ToString("N"));
+        SpoolWriter spool = blobs.CreateSpool("upload-");
+        string path = spool.Path;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(SpoolBufferSize);
         long total = 0;
         bool keep = false;
@@ -43,7 +44,7 @@ public sealed partial class IngestPipeline(
         {
             // Durability comes later, from the blob store; the spool writes a large file with direct I/O. The buffer
             // is filled before each write, as the network hands over a few KiB at a time.
-            await using SpoolWriter file = CreateSpoolFile(path);
+            await using SpoolWriter file = spool;
             int n;
             while ((n = await content.ReadAtLeastAsync(buffer.AsMemory(0, SpoolBufferSize), SpoolBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
             {
@@ -70,19 +71,8 @@ public sealed partial class IngestPipeline(
         }
     }
 
-    private static SpoolWriter CreateSpoolFile(string path)
-    {
-        try
-        {
-            return SpoolWriter.Create(path);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // The blob store creates its temp directory at start; someone removed it since.
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            return SpoolWriter.Create(path);
-        }
-    }
+    /// <summary>A new spool file in <see cref="TempDirectory"/>, named <paramref name="prefix"/> and a GUID (<see cref="IBlobStore.CreateSpool"/>).</summary>
+    public SpoolWriter CreateSpool(string prefix) => blobs.CreateSpool(prefix);
 
     /// <summary>Spools and ingests one DICOM file sent as a stream.</summary>
     public Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, CancellationToken cancellationToken) =>
