@@ -41,7 +41,9 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
+        // Left the sign-in page; readiness is the circuit, not the load event (which a loaded CI machine once held
+        // back past the timeout after the page had gone network-idle).
+        await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await WaitForCircuitAsync(page);
         return page;
     }
