@@ -74,9 +74,7 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         }
 
         (_journal, _journalFileSystem) = OpenJournal(settings, useSyncFileSystem);
-        SpoolDirectThreshold = _journal is null
-            ? SpoolWriter.DirectThreshold
-            : Math.Max(SpoolWriter.DirectThreshold, (settings.JournalMaxBlobBytes + 4095) / 4096 * 4096);
+        SpoolDirectThreshold = SpoolWriter.DirectThresholdAtLeast(_journal is null ? 0 : settings.JournalMaxBlobBytes);
         _flusher = new FlushCoordinator(
             settings.Fsync,
             settings.GroupCommitWindow,

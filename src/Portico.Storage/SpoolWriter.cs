@@ -18,9 +18,10 @@ public sealed partial class SpoolWriter : IAsyncDisposable
 {
     /// <summary>
     /// Files up to this size are written through the page cache only, and so is the start of a larger one (where its
-    /// header is read back from). 64 KiB: a small file stays in the page cache whole (and goes to the blob journal);
-    /// from a CT image (512 KB) on, the pixel data goes to disk directly. On the virtual machines measured, a page cache
-    /// page first written costs the host a fault, so the copy of a CT image took as much CPU as everything else.
+    /// header is read back from). 64 KiB: a header fits; the blob store raises it to what its journal copies back
+    /// (<see cref="DirectThresholdAtLeast"/>), so a CT image (512 KB) has about half its pixel data written directly. On
+    /// the virtual machines measured, a page cache page first written can cost the host a fault, and the copy of a CT
+    /// image then took as much CPU as everything else.
     /// </summary>
     public const long DirectThreshold = 64 * 1024;
 
@@ -63,6 +64,16 @@ public sealed partial class SpoolWriter : IAsyncDisposable
 
     /// <summary>True once part of the file went to disk with direct I/O.</summary>
     public bool UsedDirectIo { get; private set; }
+
+    /// <summary>
+    /// A threshold for <see cref="Create"/> that keeps at least the first <paramref name="bytes"/> in the page cache:
+    /// the larger of <see cref="DirectThreshold"/> and <paramref name="bytes"/> rounded up to a whole 4 KiB block.
+    /// </summary>
+    public static long DirectThresholdAtLeast(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        return Math.Max(DirectThreshold, (bytes + Alignment - 1) / Alignment * Alignment);
+    }
 
     /// <summary>
     /// Creates <paramref name="path"/> (it must not exist; its directory must). <paramref name="directThreshold"/>: from

@@ -46,13 +46,15 @@ public sealed class CStoreTarget : IStoreTarget
     private readonly long _maxBytes;
     private readonly ConflictPolicy _onConflict;
     private readonly bool _waitForIndex;
-    private string _path = string.Empty;
+    private readonly string _path;
     private SpoolWriter? _file;
     private long _length;
     private bool _handedOver;
 
-    private CStoreTarget(IngestPipeline pipeline, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict, bool waitForIndex)
+    private CStoreTarget(IngestPipeline pipeline, SpoolWriter file, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict, bool waitForIndex)
     {
+        _file = file;
+        _path = file.Path;
         _waitForIndex = waitForIndex;
         _onConflict = onConflict;
         _pipeline = pipeline;
@@ -71,10 +73,11 @@ public sealed class CStoreTarget : IStoreTarget
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(source);
-        var target = new CStoreTarget(pipeline, request, source, maxBytes, onConflict, waitForIndex);
+        // Durability comes from the blob store's grouped flush; the spool writes a large data set with direct I/O.
+        var target = new CStoreTarget(pipeline, pipeline.CreateSpool("cstore-"), request, source, maxBytes, onConflict, waitForIndex);
         try
         {
-            target.Open();
+            target.WriteFileMeta();
         }
         catch
         {
@@ -85,16 +88,12 @@ public sealed class CStoreTarget : IStoreTarget
         return target;
     }
 
-    private void Open()
+    private void WriteFileMeta()
     {
-        // Durability comes from the blob store's grouped flush; the spool writes a large data set with direct I/O.
-        _file = _pipeline.CreateSpool("cstore-");
-        _path = _file.Path;
-
         // No Source AE Title in the meta: the same data set from two devices (or resent by a C-MOVE) is then the same
         // file, a Duplicate rather than a Conflict. The source is in the index.
         byte[] header = Part10Header.Build(_request.SopClassUid, _request.SopInstanceUid, _request.TransferSyntaxUid, sourceAETitle: null);
-        _file.Write(header);
+        _file!.Write(header);
         _length = header.Length;
     }
 
@@ -202,9 +201,6 @@ public sealed class CStoreTarget : IStoreTarget
     {
         _file?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _file = null;
-        if (_path.Length > 0)
-        {
-            File.Delete(_path); // Empty when the spool could not be created.
-        }
+        File.Delete(_path);
     }
 }
