@@ -41,12 +41,22 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        // Left the sign-in page; readiness is the circuit, not the load event (which a loaded CI machine once held
-        // back past the timeout after the page had gone network-idle).
-        await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await WaitForUrlAsync(page, url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
         await WaitForCircuitAsync(page);
         return page;
     }
+
+    /// <summary>
+    /// Waits until the page's URL matches. Only the navigation's commit is waited for, not Playwright's default load
+    /// event: that waits on every subresource, which loaded CI machines held back past the timeout (twice, in sign-in
+    /// and after creating a device). What a test checks next waits for itself (Expect, locators, the circuit).
+    /// </summary>
+    protected static Task WaitForUrlAsync(IPage page, Func<string, bool> url, float? timeout = null) =>
+        page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
+
+    /// <inheritdoc cref="WaitForUrlAsync(IPage, Func{string, bool}, float?)"/>
+    protected static Task WaitForUrlAsync(IPage page, string glob, float? timeout = null) =>
+        page.WaitForURLAsync(glob, new() { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
 
     /// <summary>Blazor's interactive circuit is connected (clicks now reach the server).</summary>
     protected static Task WaitForCircuitAsync(IPage page) =>

@@ -14,7 +14,7 @@ public sealed class SignInTests(PorticoServer server, BrowserSession browser) : 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Study List", Level = 1 })).ToBeVisibleAsync();
         await page.GetByLabel("Account menu", new() { Exact = false }).ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/account/sign-in");
+        await WaitForUrlAsync(page, "**/account/sign-in");
         await page.GotoAsync("/");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
@@ -42,6 +42,6 @@ public sealed class SignInTests(PorticoServer server, BrowserSession browser) : 
         await page.GetByLabel("Password").FillAsync(PorticoServer.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync(Server.BaseAddress.ToString());
+        await WaitForUrlAsync(page, Server.BaseAddress.ToString());
     }
 }

@@ -30,7 +30,7 @@ public sealed class DicomDevicesTests(PorticoServer server, BrowserSession brows
         await dialog.GetByLabel("AE Title").FillAsync(ae);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => url.Contains("/settings/devices/dicom/", StringComparison.Ordinal));
+        await WaitForUrlAsync(page, url => url.Contains("/settings/devices/dicom/", StringComparison.Ordinal));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Room1_EPIQ7", Level = 1 })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "DICOM", Exact = true }).First.ClickAsync();
         ILocator row = await RowAsync(page, ae);
@@ -194,7 +194,7 @@ public sealed class DicomDevicesTests(PorticoServer server, BrowserSession brows
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         ILocator confirm = page.GetByRole(AriaRole.Alertdialog, new() { Name = "Delete DICOM Identity Secure device?" });
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete Secure device" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith(DevicesPath, StringComparison.Ordinal));
+        await WaitForUrlAsync(page, url => url.EndsWith(DevicesPath, StringComparison.Ordinal));
         await Expect(page.GetByRole(AriaRole.Main)).Not.ToContainTextAsync(ae);
         string[] actions = await Server.WithDbAsync(db => Task.FromResult(db.AuditEntries.Where(a => a.Actor == PorticoServer.AdminEmail && a.Details!.Contains(ae)).Select(a => a.Action).ToArray()));
         Assert.Contains("DicomIdentity.Created", actions);

@@ -39,13 +39,13 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
         // Search: only this test's three patients; the filter state is in the URL.
         await page.GetByLabel("Search", new() { Exact = true }).FillAsync(token.ToLowerInvariant());
         await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("q=" + token.ToLowerInvariant(), StringComparison.Ordinal));
+        await WaitForUrlAsync(page, url => url.Contains("q=" + token.ToLowerInvariant(), StringComparison.Ordinal));
         await Expect(page.Locator("tr.study-row")).ToHaveCountAsync(3);
 
         // Modality filter: the MR study only.
         await page.GetByLabel("Modality").FillAsync("MR");
         await page.GetByLabel("Modality").PressAsync("Tab");
-        await page.WaitForURLAsync(url => url.Contains("modality=MR", StringComparison.Ordinal));
+        await WaitForUrlAsync(page, url => url.Contains("modality=MR", StringComparison.Ordinal));
         await Expect(page.Locator("tr.study-row")).ToHaveCountAsync(1);
         await Expect(page.Locator("tr.study-row td").First).ToHaveTextAsync($"Alpha{token}, Bruno");
 
@@ -117,7 +117,7 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
         await cell.ClickAsync();
         try
         {
-            await page.WaitForURLAsync($"**/studies/{studyUid}", new() { Timeout = 5_000 });
+            await WaitForUrlAsync(page, $"**/studies/{studyUid}", timeout: 5_000);
         }
         catch (TimeoutException)
         {
@@ -126,7 +126,7 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
                 await cell.ClickAsync();
             }
 
-            await page.WaitForURLAsync($"**/studies/{studyUid}");
+            await WaitForUrlAsync(page, $"**/studies/{studyUid}");
         }
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Page{token}, Eva", Level = 1 })).ToBeVisibleAsync();
         ILocator patient = page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Patient", Exact = true }) });
@@ -178,7 +178,7 @@ public sealed class StudyListTests(PorticoServer server, BrowserSession browser)
         ILocator confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Delete study" });
         await Expect(confirm).ToContainTextAsync($"Fixed{token}, Eva Maria");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete study" }).ClickAsync();
-        await page.WaitForURLAsync(Server.BaseAddress.ToString());
+        await WaitForUrlAsync(page, Server.BaseAddress.ToString());
         await Expect(page.Locator($"tr[data-study-uid='{studyUid}']")).ToHaveCountAsync(0);
         Assert.False(await Server.WithDbAsync(db => db.Studies.AnyAsync(s => s.StudyInstanceUid == studyUid, Ct)));
         Assert.True(await Server.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "Study.Deleted" && a.Target == studyUid, Ct)));

@@ -105,7 +105,7 @@ public sealed class UploadTests(PorticoServer server, BrowserSession browser) : 
         await Expect(page.Locator(".upload-toggle")).ToContainTextAsync("Uploading…");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/settings/**");
+        await WaitForUrlAsync(page, "**/settings/**");
         release.SetResult();
 
         await Expect(page.Locator(".upload-item")).ToHaveAttributeAsync("data-status", "stored");

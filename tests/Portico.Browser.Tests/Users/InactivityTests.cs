@@ -20,7 +20,7 @@ public sealed class InactivityTests(ShortInactivityServer server, BrowserSession
     {
         IPage page = await SignInAsync();
 
-        await page.WaitForURLAsync("**/account/sign-in?reason=inactive", new() { Timeout = 20_000 });
+        await WaitForUrlAsync(page, "**/account/sign-in?reason=inactive", timeout: 20_000);
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("You were signed out after a period of inactivity.");
         await page.GotoAsync("/");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();

@@ -150,14 +150,14 @@ public sealed class UsersAndRolesTests(PorticoServer server, BrowserSession brow
         await again.GetByLabel("E-mail").FillAsync("totp@test.local");
         await again.GetByLabel("Password").FillAsync(Password);
         await again.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await again.WaitForURLAsync("**/account/two-step**");
+        await WaitForUrlAsync(again, "**/account/two-step**");
         await again.GetByLabel("Authentication code").FillAsync("000000" == Totp.Code(key, DateTimeOffset.UtcNow) ? "111111" : "000000");
         await again.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await Expect(again.GetByRole(AriaRole.Alert)).ToHaveTextAsync(Portico.Web.Features.Auth.PasswordSignIn.WrongCodeMessage);
         // The next step's code: Identity accepts codes a step or two either side, and this one was not used yet.
         await again.GetByLabel("Authentication code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow, stepOffset: 1));
         await again.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
-        await again.WaitForURLAsync(Server.BaseAddress.ToString());
+        await WaitForUrlAsync(again, Server.BaseAddress.ToString());
         await WaitForCircuitAsync(again);
         await Expect(again.GetByRole(AriaRole.Heading, new() { Name = "Study List", Level = 1 })).ToBeVisibleAsync();
         Assert.True(await Server.WithDbAsync(db => Task.FromResult(db.AuditEntries.Any(a => a.Action == "User.TwoStepFailed" && a.Target == "totp@test.local"))));
