@@ -90,21 +90,32 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     public string TempDirectory => _tempDirectory;
 
     /// <inheritdoc/>
-    public SpoolWriter CreateSpool(string prefix)
+    public SpoolWriter CreateSpool(string prefix, long? expectedLength = null)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         string path = Path.Join(_tempDirectory, prefix + Guid.NewGuid().ToString("N"));
+        long threshold = SpoolDirectThresholdFor(expectedLength);
         try
         {
-            return SpoolWriter.Create(path, SpoolDirectThreshold);
+            return SpoolWriter.Create(path, threshold);
         }
         catch (DirectoryNotFoundException)
         {
             // Made at open; someone removed it since.
             Directory.CreateDirectory(_tempDirectory);
-            return SpoolWriter.Create(path, SpoolDirectThreshold);
+            return SpoolWriter.Create(path, threshold);
         }
     }
+
+    /// <summary>
+    /// <see cref="SpoolDirectThreshold"/>, or <see cref="SpoolWriter.DirectThreshold"/> for a file known to be too large
+    /// for the journal: nothing past its header is read back, so the rest need not pass through the page cache (on the
+    /// machines measured, that copy of a CT image's first 256 KiB was a fifth of an HTTP upload's CPU).
+    /// </summary>
+    internal long SpoolDirectThresholdFor(long? expectedLength) =>
+        expectedLength is { } length && (_journal is null || length > Options.JournalMaxBlobBytes)
+            ? SpoolWriter.DirectThreshold
+            : SpoolDirectThreshold;
 
     /// <summary>
     /// From which size on a spool continues with direct I/O: <see cref="SpoolWriter.DirectThreshold"/>, or past the

@@ -61,7 +61,9 @@ public interface IBlobStore
     /// again if someone removed it) to spool an arriving file into before
     /// <see cref="ImportFileAsync(string, BlobKey, CancellationToken)"/>. As much of its start stays in the page cache as
     /// the store reads back (a blob small enough for the file store's journal is copied from it); past that, the file
-    /// goes to disk with direct I/O where the file system allows it.
+    /// goes to disk with direct I/O where the file system allows it. <paramref name="expectedLength"/>, when the file's
+    /// size is known before it arrives (an HTTP body's Content-Length): a file the store will not read back keeps only
+    /// <see cref="SpoolWriter.DirectThreshold"/> in the page cache.
     /// </summary>
-    SpoolWriter CreateSpool(string prefix);
+    SpoolWriter CreateSpool(string prefix, long? expectedLength = null);
 }

@@ -62,6 +62,9 @@ public sealed partial class SpoolWriter : IAsyncDisposable
     /// <summary>Bytes written so far.</summary>
     public long Length => _length;
 
+    /// <summary>From which size on the file continues with direct I/O (<see cref="Create"/>).</summary>
+    public long DirectFrom => _directThreshold;
+
     /// <summary>True once part of the file went to disk with direct I/O.</summary>
     public bool UsedDirectIo { get; private set; }
 

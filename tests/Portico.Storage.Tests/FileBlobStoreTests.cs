@@ -292,6 +292,46 @@ public sealed class FileBlobStoreTests
         Assert.Equal(expected, test.Store.SpoolDirectThreshold);
     }
 
+    [Theory]
+    [InlineData(256 * 1024, null, 256 * 1024)] // size unknown (a C-STORE data set): what the journal may take stays
+    [InlineData(256 * 1024, 256 * 1024L, 256 * 1024)] // announced, and the journal takes it: copied from the page cache
+    [InlineData(256 * 1024, 256 * 1024L + 1, SpoolWriter.DirectThreshold)] // announced too large for the journal
+    [InlineData(256 * 1024, 512 * 1024L, SpoolWriter.DirectThreshold)] // a CT image sent over HTTP
+    [InlineData(0, 100_000L, SpoolWriter.DirectThreshold)] // journal off
+    public async Task CreateSpool_LengthAnnounced_OnlyWhatIsReadBackStaysInThePageCache(long journalMaxBlobBytes, long? expectedLength, long directFrom)
+    {
+        await using TestStore test = TestStore.Create(o => o.JournalMaxBlobBytes = journalMaxBlobBytes);
+
+        await using SpoolWriter spool = test.Store.CreateSpool("upload-", expectedLength);
+
+        Assert.Equal(directFrom, spool.DirectFrom);
+        Assert.Equal(directFrom, test.Store.SpoolDirectThresholdFor(expectedLength));
+    }
+
+    [Fact]
+    public async Task CreateSpool_LengthAnnouncedTooLargeForTheJournal_StoredWholeAndFlushedAsAFile()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestStore test = TestStore.Create(o => o.JournalCheckpointInterval = TimeSpan.Zero);
+        byte[] content = GeneratedStream.Bytes((int)test.Options.JournalMaxBlobBytes + 40_000, seed: 13);
+
+        await using SpoolWriter spool = test.Store.CreateSpool("upload-", content.Length);
+        foreach (byte[] piece in content.Chunk(10_000))
+        {
+            await spool.WriteAsync(piece, ct);
+        }
+
+        BlobKey key = await spool.CompleteAsync(ct);
+        BlobInfo info = await test.Store.ImportFileAsync(spool.Path, key, ct);
+
+        Assert.Equal(SpoolWriter.DirectThreshold, spool.DirectFrom);
+        Assert.False(test.Store.Journal!.HasPending);
+        Assert.Equal(1, test.Store.Flusher.DataFlushes);
+        Assert.Equal(BlobKey.FromHash(SHA256.HashData(content)), info.Key);
+        Assert.Equal(content, await TestStore.ReadAllAsync(test.Store, info.Key, ct));
+        Assert.Empty(test.TempFiles());
+    }
+
     [Fact]
     public async Task CreateSpool_TempDirectoryRemoved_MadeAgain()
     {

@@ -32,10 +32,18 @@ public sealed partial class IngestPipeline(
     /// Streams <paramref name="content"/> to a temp file, hashing it on the way; null when more than
     /// <paramref name="maxBytes"/> arrive.
     /// </summary>
-    public async Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
+    public Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken) =>
+        SpoolAsync(content, maxBytes, RemainingLength(content), cancellationToken);
+
+    /// <summary>
+    /// <see cref="SpoolAsync(Stream, long, CancellationToken)"/> for content whose size is announced before it arrives
+    /// (<paramref name="length"/>, an HTTP body's Content-Length; null when unknown): the blob store then knows whether
+    /// it will read the file back (<see cref="IBlobStore.CreateSpool"/>).
+    /// </summary>
+    public async Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, long? length, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        SpoolWriter spool = blobs.CreateSpool("upload-");
+        SpoolWriter spool = blobs.CreateSpool("upload-", length);
         string path = spool.Path;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(SpoolBufferSize);
         long total = 0;
@@ -82,10 +90,17 @@ public sealed partial class IngestPipeline(
     /// <see cref="IngestStreamAsync(Stream, IngestSource, CancellationToken)"/>; with <paramref name="waitForIndex"/> false
     /// a new instance is answered once its file is durable, before its index row commits.
     /// </summary>
-    public async Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, bool waitForIndex, CancellationToken cancellationToken) =>
+        IngestStreamAsync(content, RemainingLength(content), source, waitForIndex, cancellationToken);
+
+    /// <summary>
+    /// <see cref="IngestStreamAsync(Stream, IngestSource, bool, CancellationToken)"/> for content whose size is announced
+    /// before it arrives (<paramref name="length"/>, an HTTP body's Content-Length; null when unknown).
+    /// </summary>
+    public async Task<IngestOutcome> IngestStreamAsync(Stream content, long? length, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
         long max = options.Value.MaxFileBytes;
-        SpooledFile? spooled = await SpoolAsync(content, max, cancellationToken).ConfigureAwait(false);
+        SpooledFile? spooled = await SpoolAsync(content, max, length, cancellationToken).ConfigureAwait(false);
         if (spooled is null)
         {
             return IngestOutcome.Rejected($"The file is larger than the limit of {FormatBytes(max)}.");
@@ -245,6 +260,9 @@ public sealed partial class IngestPipeline(
             File.Delete(rewritten);
         }
     }
+
+    /// <summary>What is left of a seekable stream (a file); null for one whose size is not known (a network stream).</summary>
+    private static long? RemainingLength(Stream content) => content.CanSeek ? content.Length - content.Position : null;
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 

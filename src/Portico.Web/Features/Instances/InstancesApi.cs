@@ -72,10 +72,10 @@ public static class InstancesApi
         switch (mediaType.MediaType.Value?.ToLowerInvariant())
         {
             case "application/dicom":
-                results = [await receiver.ReceiveDicomAsync(context.Request.Body, fileName, source, waitForIndex, cancellationToken)];
+                results = [await receiver.ReceiveDicomAsync(context.Request.Body, context.Request.ContentLength, fileName, source, waitForIndex, cancellationToken)];
                 break;
             case "application/zip" or "application/x-zip-compressed":
-                results = await receiver.ReceiveZipAsync(context.Request.Body, fileName, source, waitForIndex, cancellationToken);
+                results = await receiver.ReceiveZipAsync(context.Request.Body, context.Request.ContentLength, fileName, source, waitForIndex, cancellationToken);
                 break;
             case "multipart/form-data":
                 string? boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;

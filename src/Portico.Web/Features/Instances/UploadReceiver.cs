@@ -17,9 +17,16 @@ public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker,
     /// Ingests one DICOM file sent as a stream. With <paramref name="waitForIndex"/> false a new instance is answered once
     /// its file is durable, before its index row commits (<c>POST /api/instances</c>).
     /// </summary>
-    public async Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
+    public Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken) =>
+        ReceiveDicomAsync(body, length: null, name, source, waitForIndex, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReceiveDicomAsync(Stream, string, IngestSource, bool, CancellationToken)"/> for a body whose size is
+    /// announced (<paramref name="length"/>: its Content-Length, null when not sent).
+    /// </summary>
+    public async Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, long? length, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
-        IngestOutcome outcome = await pipeline.IngestStreamAsync(body, source, waitForIndex, cancellationToken).ConfigureAwait(false);
+        IngestOutcome outcome = await pipeline.IngestStreamAsync(body, length, source, waitForIndex, cancellationToken).ConfigureAwait(false);
         return ToResult(name, outcome);
     }
 
@@ -34,9 +41,16 @@ public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker,
         ReceiveZipAsync(body, name, source, waitForIndex: true, cancellationToken);
 
     /// <summary>Spools a ZIP archive and ingests its DICOM entries; <paramref name="waitForIndex"/> as for <see cref="ReceiveDicomAsync(Stream, string, IngestSource, bool, CancellationToken)"/>.</summary>
-    public async Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
+    public Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken) =>
+        ReceiveZipAsync(body, length: null, name, source, waitForIndex, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReceiveZipAsync(Stream, string, IngestSource, bool, CancellationToken)"/> for a body whose size is
+    /// announced (<paramref name="length"/>: its Content-Length, null when not sent).
+    /// </summary>
+    public async Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, long? length, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
-        SpooledFile? archive = await pipeline.SpoolAsync(body, zipLimits.Value.MaxTotalUncompressedBytes, cancellationToken).ConfigureAwait(false);
+        SpooledFile? archive = await pipeline.SpoolAsync(body, zipLimits.Value.MaxTotalUncompressedBytes, length, cancellationToken).ConfigureAwait(false);
         if (archive is null)
         {
             return [new InstanceUploadResult(name, null, null, "Rejected", "The ZIP archive is larger than the limit.")];
