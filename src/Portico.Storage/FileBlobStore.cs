@@ -94,28 +94,28 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(prefix);
         string path = Path.Join(_tempDirectory, prefix + Guid.NewGuid().ToString("N"));
-        long threshold = SpoolDirectThresholdFor(expectedLength);
+        SpoolWriter spool;
         try
         {
-            return SpoolWriter.Create(path, threshold);
+            spool = SpoolWriter.Create(path, SpoolDirectThreshold, SpoolReadBackBytes);
         }
         catch (DirectoryNotFoundException)
         {
             // Made at open; someone removed it since.
             Directory.CreateDirectory(_tempDirectory);
-            return SpoolWriter.Create(path, threshold);
+            spool = SpoolWriter.Create(path, SpoolDirectThreshold, SpoolReadBackBytes);
         }
+
+        if (expectedLength is { } length)
+        {
+            spool.ExpectAtLeast(length);
+        }
+
+        return spool;
     }
 
-    /// <summary>
-    /// <see cref="SpoolDirectThreshold"/>, or <see cref="SpoolWriter.DirectThreshold"/> for a file known to be too large
-    /// for the journal: nothing past its header is read back, so the rest need not pass through the page cache (on the
-    /// machines measured, that copy of a CT image's first 256 KiB was a fifth of an HTTP upload's CPU).
-    /// </summary>
-    internal long SpoolDirectThresholdFor(long? expectedLength) =>
-        expectedLength is { } length && (_journal is null || length > Options.JournalMaxBlobBytes)
-            ? SpoolWriter.DirectThreshold
-            : SpoolDirectThreshold;
+    /// <summary>How much of a spooled file the store reads back from the page cache: a blob the journal takes, else nothing.</summary>
+    private long SpoolReadBackBytes => _journal is null ? 0 : Options.JournalMaxBlobBytes;
 
     /// <summary>
     /// From which size on a spool continues with direct I/O: <see cref="SpoolWriter.DirectThreshold"/>, or past the

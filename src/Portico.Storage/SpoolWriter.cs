@@ -37,7 +37,7 @@ public sealed partial class SpoolWriter : IAsyncDisposable
     private static readonly ConcurrentBag<AlignedBuffer> s_pool = [];
 
     private readonly SafeFileHandle _handle;
-    private readonly long _directThreshold;
+    private long _directThreshold;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _length;
     private long _writeBackStarted;
@@ -62,8 +62,14 @@ public sealed partial class SpoolWriter : IAsyncDisposable
     /// <summary>Bytes written so far.</summary>
     public long Length => _length;
 
-    /// <summary>From which size on the file continues with direct I/O (<see cref="Create"/>).</summary>
+    /// <summary>From which size on the file continues with direct I/O (<see cref="Create"/>, <see cref="ExpectAtLeast"/>).</summary>
     public long DirectFrom => _directThreshold;
+
+    /// <summary>
+    /// The most of a file the store reads back from the page cache after it is complete (the blob store's journal
+    /// copies a blob this small): a file known to be larger needs no more than <see cref="DirectThreshold"/> there.
+    /// </summary>
+    internal long ReadBackBytes { get; init; }
 
     /// <summary>True once part of the file went to disk with direct I/O.</summary>
     public bool UsedDirectIo { get; private set; }
@@ -82,7 +88,10 @@ public sealed partial class SpoolWriter : IAsyncDisposable
     /// Creates <paramref name="path"/> (it must not exist; its directory must). <paramref name="directThreshold"/>: from
     /// which size on direct I/O is tried (a multiple of 4 KiB; <see cref="long.MaxValue"/> never).
     /// </summary>
-    public static SpoolWriter Create(string path, long directThreshold = DirectThreshold)
+    public static SpoolWriter Create(string path, long directThreshold = DirectThreshold) => Create(path, directThreshold, readBackBytes: 0);
+
+    /// <summary><see cref="Create(string, long)"/>, for a store that reads back files up to <paramref name="readBackBytes"/> (<see cref="ReadBackBytes"/>).</summary>
+    internal static SpoolWriter Create(string path, long directThreshold, long readBackBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (directThreshold <= 0 || directThreshold % Alignment != 0 && directThreshold != long.MaxValue)
@@ -91,7 +100,24 @@ public sealed partial class SpoolWriter : IAsyncDisposable
         }
 
         SafeFileHandle handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        return new SpoolWriter(handle, directThreshold) { Path = path };
+        return new SpoolWriter(handle, directThreshold) { Path = path, ReadBackBytes = readBackBytes };
+    }
+
+    /// <summary>
+    /// The file will be at least <paramref name="bytes"/> long (its sender announced its size, or its header says where
+    /// its pixel data ends). When that is more than the store reads back, direct I/O starts at
+    /// <see cref="DirectThreshold"/>, or at the next 4 KiB block when more is written already: a CT image's pixel data
+    /// then does not pass through the page cache.
+    /// </summary>
+    public void ExpectAtLeast(long bytes)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_direct || _directRefused || bytes <= ReadBackBytes || _directThreshold == long.MaxValue)
+        {
+            return;
+        }
+
+        _directThreshold = Math.Min(_directThreshold, DirectThresholdAtLeast(_length));
     }
 
     /// <summary>Appends <paramref name="data"/>; waits only when both direct buffers are still being written.</summary>

@@ -86,6 +86,46 @@ public sealed class SpoolWriterTests : IDisposable
         Assert.Equal(128, spool.Length);
     }
 
+    [Theory]
+    [InlineData(0, 300_000, Threshold)] // announced before anything is written: direct from the usual threshold
+    [InlineData(0, 256 * 1024, 256 * 1024)] // small enough to be read back: stays in the page cache whole
+    [InlineData(70_000, 300_000, 73_728)] // announced late: direct from the next whole block
+    [InlineData(1_000, 256 * 1024 + 1, Threshold)]
+    public async Task ExpectAtLeast_MoreThanTheStoreReadsBack_StartsDirectIoEarly(int writtenBefore, long announced, long directFrom)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] content = Content(300_000, seed: 21);
+        string path = Path.Join(_directory, "spool");
+
+        await using SpoolWriter spool = SpoolWriter.Create(path, 256 * 1024, readBackBytes: 256 * 1024);
+        await spool.WriteAsync(content.AsMemory(0, writtenBefore), ct);
+        spool.ExpectAtLeast(announced);
+        await WriteInPiecesAsync(spool, content.AsMemory(writtenBefore), ct);
+        BlobKey key = await spool.CompleteAsync(ct);
+
+        Assert.Equal(directFrom, spool.DirectFrom);
+        Assert.Equal(directFrom < content.Length, spool.UsedDirectIo);
+        Assert.Equal(content, await File.ReadAllBytesAsync(path, ct));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), key.Sha256Hex);
+    }
+
+    [Fact]
+    public async Task ExpectAtLeast_AfterDirectIoStarted_ChangesNothing()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] content = Content(3 * Threshold, seed: 22);
+        string path = Path.Join(_directory, "spool");
+
+        await using SpoolWriter spool = SpoolWriter.Create(path);
+        await spool.WriteAsync(content.AsMemory(0, 2 * Threshold), ct);
+        spool.ExpectAtLeast(10 * MiB);
+        await spool.WriteAsync(content.AsMemory(2 * Threshold), ct);
+        await spool.CompleteAsync(ct);
+
+        Assert.Equal(Threshold, spool.DirectFrom);
+        Assert.Equal(content, await File.ReadAllBytesAsync(path, ct));
+    }
+
     [Fact]
     public void Create_ExistingFile_IsRefused()
     {
@@ -97,14 +137,14 @@ public sealed class SpoolWriterTests : IDisposable
     }
 
     /// <summary>Pieces of irregular sizes, as PDVs and network reads arrive, including some larger than a chunk.</summary>
-    private static async Task WriteInPiecesAsync(SpoolWriter spool, byte[] content, CancellationToken ct)
+    private static async Task WriteInPiecesAsync(SpoolWriter spool, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         var random = new Random(content.Length);
         int offset = 0;
         while (offset < content.Length)
         {
             int n = Math.Min(content.Length - offset, random.Next(1, 3 * SpoolWriter.ChunkSize / 2));
-            await spool.WriteAsync(content.AsMemory(offset, n), ct);
+            await spool.WriteAsync(content.Slice(offset, n), ct);
             offset += n;
         }
     }

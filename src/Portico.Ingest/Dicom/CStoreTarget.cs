@@ -49,6 +49,7 @@ public sealed class CStoreTarget : IStoreTarget
     private readonly string _path;
     private SpoolWriter? _file;
     private long _length;
+    private bool _probed;
     private bool _handedOver;
 
     private CStoreTarget(IngestPipeline pipeline, SpoolWriter file, StoreRequest request, IngestSource source, long maxBytes, ConflictPolicy onConflict, bool waitForIndex)
@@ -105,8 +106,26 @@ public sealed class CStoreTarget : IStoreTarget
             throw new DimseServiceException(OutOfResources, $"The instance is larger than the limit of {_maxBytes / (1L << 20)} MB.");
         }
 
+        if (!_probed)
+        {
+            _probed = true;
+            AnnounceSize(_file, data);
+        }
+
         _length += data.Length;
         return _file.WriteAsync(data, cancellationToken);
+    }
+
+    /// <summary>
+    /// A C-STORE announces no size, but the first PDV's header says where native pixel data ends: the spool learns the
+    /// least the file will be before any of it is written (<see cref="SpoolWriter.ExpectAtLeast"/>).
+    /// </summary>
+    private void AnnounceSize(SpoolWriter file, ReadOnlyMemory<byte> first)
+    {
+        if (TransferSyntax.Find(Trim(_request.TransferSyntaxUid)) is { } syntax && PixelDataProbe.TryFindEnd(first, syntax, out long end))
+        {
+            file.ExpectAtLeast(_length + end);
+        }
     }
 
     public async ValueTask<DimseResult> CompleteAsync(CancellationToken cancellationToken)
