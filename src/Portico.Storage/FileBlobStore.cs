@@ -74,7 +74,6 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
         }
 
         (_journal, _journalFileSystem) = OpenJournal(settings, useSyncFileSystem);
-        SpoolDirectThreshold = SpoolWriter.DirectThresholdAtLeast(_journal is null ? 0 : settings.JournalMaxBlobBytes);
         _flusher = new FlushCoordinator(
             settings.Fsync,
             settings.GroupCommitWindow,
@@ -121,7 +120,7 @@ public sealed class FileBlobStore : IBlobStore, IAsyncDisposable, IDisposable
     /// From which size on a spool continues with direct I/O: <see cref="SpoolWriter.DirectThreshold"/>, or past the
     /// largest blob the journal takes, which is copied into the journal from the spool's page cache.
     /// </summary>
-    internal long SpoolDirectThreshold { get; }
+    internal long SpoolDirectThreshold => SpoolWriter.DirectThresholdAtLeast(SpoolReadBackBytes);
 
     /// <summary>The store's root directory (absolute).</summary>
     public string RootDirectory => _rootDirectory;

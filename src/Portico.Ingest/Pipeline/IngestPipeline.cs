@@ -33,17 +33,17 @@ public sealed partial class IngestPipeline(
     /// <paramref name="maxBytes"/> arrive.
     /// </summary>
     public Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken) =>
-        SpoolAsync(content, maxBytes, RemainingLength(content), cancellationToken);
+        SpoolAsync(content, maxBytes, length: null, cancellationToken);
 
     /// <summary>
     /// <see cref="SpoolAsync(Stream, long, CancellationToken)"/> for content whose size is announced before it arrives
-    /// (<paramref name="length"/>, an HTTP body's Content-Length; null when unknown): the blob store then knows whether
-    /// it will read the file back (<see cref="IBlobStore.CreateSpool"/>).
+    /// (<paramref name="length"/>, an HTTP body's Content-Length; null when unknown, or for a seekable stream, which
+    /// tells its own): the blob store then knows whether it will read the file back (<see cref="IBlobStore.CreateSpool"/>).
     /// </summary>
     public async Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, long? length, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        SpoolWriter spool = blobs.CreateSpool("upload-", length);
+        SpoolWriter spool = blobs.CreateSpool("upload-", length ?? RemainingLength(content));
         string path = spool.Path;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(SpoolBufferSize);
         long total = 0;
@@ -91,11 +91,12 @@ public sealed partial class IngestPipeline(
     /// a new instance is answered once its file is durable, before its index row commits.
     /// </summary>
     public Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, bool waitForIndex, CancellationToken cancellationToken) =>
-        IngestStreamAsync(content, RemainingLength(content), source, waitForIndex, cancellationToken);
+        IngestStreamAsync(content, length: null, source, waitForIndex, cancellationToken);
 
     /// <summary>
     /// <see cref="IngestStreamAsync(Stream, IngestSource, bool, CancellationToken)"/> for content whose size is announced
-    /// before it arrives (<paramref name="length"/>, an HTTP body's Content-Length; null when unknown).
+    /// before it arrives (<paramref name="length"/>, an HTTP body's Content-Length; null when unknown, or for a seekable
+    /// stream, which tells its own).
     /// </summary>
     public async Task<IngestOutcome> IngestStreamAsync(Stream content, long? length, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {

@@ -109,11 +109,11 @@ public static class InstancesApi
             bool zip = section.ContentType is "application/zip" or "application/x-zip-compressed" || name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
             if (zip)
             {
-                results.AddRange(await receiver.ReceiveZipAsync(section.Body, name, source, waitForIndex, cancellationToken));
+                results.AddRange(await receiver.ReceiveZipAsync(section.Body, length: null, name, source, waitForIndex, cancellationToken));
             }
             else
             {
-                results.Add(await receiver.ReceiveDicomAsync(section.Body, name, source, waitForIndex, cancellationToken));
+                results.Add(await receiver.ReceiveDicomAsync(section.Body, length: null, name, source, waitForIndex, cancellationToken));
             }
         }
 

@@ -11,18 +11,12 @@ public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker,
 {
     /// <summary>Ingests one DICOM file sent as a stream; answered once its index row has committed.</summary>
     public Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, string name, IngestSource source, CancellationToken cancellationToken) =>
-        ReceiveDicomAsync(body, name, source, waitForIndex: true, cancellationToken);
+        ReceiveDicomAsync(body, length: null, name, source, waitForIndex: true, cancellationToken);
 
     /// <summary>
-    /// Ingests one DICOM file sent as a stream. With <paramref name="waitForIndex"/> false a new instance is answered once
-    /// its file is durable, before its index row commits (<c>POST /api/instances</c>).
-    /// </summary>
-    public Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken) =>
-        ReceiveDicomAsync(body, length: null, name, source, waitForIndex, cancellationToken);
-
-    /// <summary>
-    /// <see cref="ReceiveDicomAsync(Stream, string, IngestSource, bool, CancellationToken)"/> for a body whose size is
-    /// announced (<paramref name="length"/>: its Content-Length, null when not sent).
+    /// Ingests one DICOM file sent as a stream whose size is <paramref name="length"/> when announced (a Content-Length;
+    /// null when not, or when the stream is a file, which tells its own). With <paramref name="waitForIndex"/> false a new
+    /// instance is answered once its file is durable, before its index row commits (<c>POST /api/instances</c>).
     /// </summary>
     public async Task<InstanceUploadResult> ReceiveDicomAsync(Stream body, long? length, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
@@ -38,15 +32,11 @@ public sealed class UploadReceiver(IngestPipeline pipeline, ZipWalker zipWalker,
     }
 
     public Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, string name, IngestSource source, CancellationToken cancellationToken) =>
-        ReceiveZipAsync(body, name, source, waitForIndex: true, cancellationToken);
-
-    /// <summary>Spools a ZIP archive and ingests its DICOM entries; <paramref name="waitForIndex"/> as for <see cref="ReceiveDicomAsync(Stream, string, IngestSource, bool, CancellationToken)"/>.</summary>
-    public Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken) =>
-        ReceiveZipAsync(body, length: null, name, source, waitForIndex, cancellationToken);
+        ReceiveZipAsync(body, length: null, name, source, waitForIndex: true, cancellationToken);
 
     /// <summary>
-    /// <see cref="ReceiveZipAsync(Stream, string, IngestSource, bool, CancellationToken)"/> for a body whose size is
-    /// announced (<paramref name="length"/>: its Content-Length, null when not sent).
+    /// Spools a ZIP archive (<paramref name="length"/> bytes when announced) and ingests its DICOM entries;
+    /// <paramref name="waitForIndex"/> as for <see cref="ReceiveDicomAsync(Stream, long?, string, IngestSource, bool, CancellationToken)"/>.
     /// </summary>
     public async Task<List<InstanceUploadResult>> ReceiveZipAsync(Stream body, long? length, string name, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
