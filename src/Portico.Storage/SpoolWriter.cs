@@ -48,6 +48,7 @@ public sealed partial class SpoolWriter : IAsyncDisposable
     private int _fill;
     private Task? _pending;
     private long _directOffset;
+    private int _flagsBeforeDirect;
     private bool _closed;
 
     private SpoolWriter(SafeFileHandle handle, long directThreshold)
@@ -190,16 +191,8 @@ public sealed partial class SpoolWriter : IAsyncDisposable
                 await WaitPendingAsync().ConfigureAwait(false);
                 if (_fill > 0)
                 {
-                    // The tail is written padded to a whole block, then the file is cut back to its length.
-                    int padded = (_fill + Alignment - 1) / Alignment * Alignment;
-                    _filling!.Memory.Span[_fill..padded].Clear();
-                    _hash.AppendData(_filling.Memory.Span[.._fill]);
-                    RandomAccess.Write(_handle, _filling.Memory.Span[..padded], _directOffset);
-                    _directOffset += padded;
-                    _fill = 0;
+                    WriteTail();
                 }
-
-                RandomAccess.SetLength(_handle, _length);
             }
 
             return BlobKey.FromHash(_hash.GetHashAndReset());
@@ -208,6 +201,40 @@ public sealed partial class SpoolWriter : IAsyncDisposable
         {
             Close();
         }
+    }
+
+    /// <summary>
+    /// The whole blocks of the last chunk go straight to disk, and the part block after them through the page cache, so
+    /// the file ends where its content does. Writing that block padded and cutting the file back made ext4 read the
+    /// block back from disk (to zero what lies past the new end) while the sender waited for its answer.
+    /// </summary>
+    private void WriteTail()
+    {
+        ReadOnlySpan<byte> tail = _filling!.Memory.Span[.._fill];
+        _hash.AppendData(tail);
+        int whole = _fill / Alignment * Alignment;
+        if (whole > 0)
+        {
+            RandomAccess.Write(_handle, tail[..whole], _directOffset);
+            _directOffset += whole;
+        }
+
+        if (whole < _fill)
+        {
+            if (DirectIo.TryDisable(_handle, _flagsBeforeDirect))
+            {
+                RandomAccess.Write(_handle, tail[whole..], _directOffset);
+            }
+            else
+            {
+                int padded = (_fill - whole + Alignment - 1) / Alignment * Alignment;
+                _filling.Memory.Span[_fill..(whole + padded)].Clear();
+                RandomAccess.Write(_handle, _filling.Memory.Span[whole..(whole + padded)], _directOffset);
+                RandomAccess.SetLength(_handle, _length);
+            }
+        }
+
+        _fill = 0;
     }
 
     /// <summary>Closes the file without completing it (the caller deletes it).</summary>
@@ -245,7 +272,7 @@ public sealed partial class SpoolWriter : IAsyncDisposable
 
     private bool TryStartDirect()
     {
-        if (_length % Alignment != 0 || !DirectIo.TryEnable(_handle))
+        if (_length % Alignment != 0 || !DirectIo.TryEnable(_handle, out _flagsBeforeDirect))
         {
             return false;
         }
@@ -343,16 +370,21 @@ public sealed partial class SpoolWriter : IAsyncDisposable
             _ => 0,
         };
 
-        public static bool TryEnable(SafeFileHandle handle)
+        /// <summary>Sets O_DIRECT; <paramref name="flags"/> are the file's flags before (for <see cref="TryDisable"/>).</summary>
+        public static bool TryEnable(SafeFileHandle handle, out int flags)
         {
+            flags = 0;
             if (!OperatingSystem.IsLinux() || s_flag == 0)
             {
                 return false;
             }
 
-            int flags = Fcntl(handle, GetFlags, 0);
+            flags = Fcntl(handle, GetFlags, 0);
             return flags >= 0 && Fcntl(handle, SetFlags, flags | s_flag) == 0;
         }
+
+        /// <summary>Sets the file's flags back to <paramref name="flags"/>, as before <see cref="TryEnable"/>.</summary>
+        public static bool TryDisable(SafeFileHandle handle, int flags) => Fcntl(handle, SetFlags, flags) == 0;
 
         [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
         private static partial int Fcntl(SafeFileHandle fd, int command, int argument);
