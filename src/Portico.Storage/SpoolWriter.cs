@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -30,6 +31,9 @@ public sealed partial class SpoolWriter : IAsyncDisposable
 
     /// <summary>Offsets, lengths and buffer addresses of direct I/O are multiples of this (the largest logical block size).</summary>
     private const int Alignment = 4096;
+
+    /// <summary>What <see cref="ReadFromAsync"/> reads the page-cache start of a file into: 64 KiB, a network read's most.</summary>
+    private const int StagingSize = 64 * 1024;
 
     /// <summary>Buffers kept for reuse: touching fresh memory is what direct I/O is here to avoid.</summary>
     private const int MaxPooledBuffers = 16;
@@ -147,6 +151,7 @@ public sealed partial class SpoolWriter : IAsyncDisposable
             }
         }
 
+        UsedDirectIo |= !data.IsEmpty;
         while (!data.IsEmpty)
         {
             int n = Math.Min(data.Length, ChunkSize - _fill);
@@ -158,6 +163,63 @@ public sealed partial class SpoolWriter : IAsyncDisposable
             {
                 await StartChunkWriteAsync(ChunkSize, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Appends everything <paramref name="source"/> gives until its end, read straight into the buffers the file is
+    /// written from: past the page-cache start, into the aligned direct-I/O chunk itself, so an upload's bytes are copied
+    /// once between the network and the disk instead of twice. False, with the rest unread, once more than
+    /// <paramref name="maxBytes"/> arrive.
+    /// </summary>
+    public async ValueTask<bool> ReadFromAsync(Stream source, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ObjectDisposedException.ThrowIf(_closed, this);
+        byte[] staging = ArrayPool<byte>.Shared.Rent(StagingSize);
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                bool direct = _direct || (!_directRefused && _length >= _directThreshold && StartDirectOrRefuse());
+                Memory<byte> target = direct
+                    ? _filling!.Memory[_fill..]
+                    : staging.AsMemory(0, (int)Math.Min(StagingSize, _directRefused ? StagingSize : _directThreshold - _length));
+                // The page-cache start is filled before it is written (a few KiB per network read would be a write
+                // each); a direct chunk only when whole.
+                int n = direct
+                    ? await source.ReadAsync(target, cancellationToken).ConfigureAwait(false)
+                    : await source.ReadAtLeastAsync(target, target.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return true;
+                }
+
+                total += n;
+                if (total > maxBytes)
+                {
+                    return false;
+                }
+
+                if (!direct)
+                {
+                    WriteBuffered(staging.AsSpan(0, n));
+                    continue;
+                }
+
+                UsedDirectIo = true;
+                _fill += n;
+                _length += n;
+                if (_fill == ChunkSize)
+                {
+                    await StartChunkWriteAsync(ChunkSize, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(staging);
         }
     }
 
@@ -270,6 +332,18 @@ public sealed partial class SpoolWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts direct I/O at the threshold, or notes that the file system refused it (the rest is buffered).</summary>
+    private bool StartDirectOrRefuse()
+    {
+        if (TryStartDirect())
+        {
+            return true;
+        }
+
+        _directRefused = true;
+        return false;
+    }
+
     private bool TryStartDirect()
     {
         if (_length % Alignment != 0 || !DirectIo.TryEnable(_handle, out _flagsBeforeDirect))
@@ -278,7 +352,6 @@ public sealed partial class SpoolWriter : IAsyncDisposable
         }
 
         _direct = true;
-        UsedDirectIo = true;
         _directOffset = _length;
         _filling = Rent();
         _spare = Rent();

@@ -45,6 +45,69 @@ public sealed class SpoolWriterTests : IDisposable
         Assert.Equal(size > SpoolWriter.DirectThreshold, spool.UsedDirectIo);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(Threshold - 1)]
+    [InlineData(Threshold)]
+    [InlineData(Threshold + 1)]
+    [InlineData(Threshold + 4096)]
+    [InlineData(526_338)]
+    [InlineData(Threshold + SpoolWriter.ChunkSize)]
+    [InlineData(Threshold + (3 * SpoolWriter.ChunkSize) + 12_345)]
+    public async Task ReadFromAsync_AnySize_FileAndHashAreExactlyWhatTheStreamGave(int size)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] content = Content(size, seed: size);
+        string path = Path.Join(_directory, "spool");
+
+        await using SpoolWriter spool = SpoolWriter.Create(path);
+        bool whole = await spool.ReadFromAsync(new TricklingStream(content), maxBytes: size, ct);
+        BlobKey key = await spool.CompleteAsync(ct);
+
+        Assert.True(whole);
+        Assert.Equal(content, await File.ReadAllBytesAsync(path, ct));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), key.Sha256Hex);
+        Assert.Equal(size, spool.Length);
+        Assert.Equal(size > SpoolWriter.DirectThreshold, spool.UsedDirectIo);
+    }
+
+    [Fact]
+    public async Task ReadFromAsync_AnnouncedSizeAndDirectIoOff_WriteTheSameFile()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] content = Content(MiB + SpoolWriter.ChunkSize + 777, seed: 11);
+
+        await using SpoolWriter announced = SpoolWriter.Create(Path.Join(_directory, "announced"), directThreshold: 256 * 1024);
+        announced.ExpectAtLeast(content.Length);
+        await announced.ReadFromAsync(new TricklingStream(content), long.MaxValue, ct);
+        BlobKey announcedKey = await announced.CompleteAsync(ct);
+        await using SpoolWriter buffered = SpoolWriter.Create(Path.Join(_directory, "buffered"), directThreshold: long.MaxValue);
+        await buffered.ReadFromAsync(new TricklingStream(content), long.MaxValue, ct);
+        BlobKey bufferedKey = await buffered.CompleteAsync(ct);
+
+        Assert.Equal((SpoolWriter.DirectThreshold, true), (announced.DirectFrom, announced.UsedDirectIo));
+        Assert.False(buffered.UsedDirectIo);
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Join(_directory, "announced"), ct));
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Join(_directory, "buffered"), ct));
+        Assert.Equal(announcedKey, bufferedKey);
+    }
+
+    [Fact]
+    public async Task ReadFromAsync_MoreThanTheLimit_StopsReadingAndSaysSo()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] content = Content(3 * MiB, seed: 5);
+        var source = new TricklingStream(content);
+
+        await using SpoolWriter spool = SpoolWriter.Create(Path.Join(_directory, "too-large"));
+        bool whole = await spool.ReadFromAsync(source, maxBytes: MiB, ct);
+
+        Assert.False(whole);
+        Assert.True(source.Position <= MiB + (SpoolWriter.ChunkSize * 2), $"read {source.Position} bytes");
+        Assert.True(spool.Length <= MiB);
+    }
+
     [Fact]
     public async Task WriteAsync_DirectIoOff_WritesThroughThePageCacheAlike()
     {
@@ -147,6 +210,15 @@ public sealed class SpoolWriterTests : IDisposable
             await spool.WriteAsync(content.Slice(offset, n), ct);
             offset += n;
         }
+    }
+
+    /// <summary>A stream that gives fewer bytes than asked, in irregular amounts, as a network connection does.</summary>
+    private sealed class TricklingStream(byte[] content) : MemoryStream(content, writable: false)
+    {
+        private readonly Random _random = new(content.Length);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, _random.Next(1, 96 * 1024))], cancellationToken);
     }
 
     private static byte[] Content(int size, int seed)

@@ -20,9 +20,6 @@ public sealed partial class IngestPipeline(
     IOptions<IngestOptions> options,
     ILogger<IngestPipeline> logger)
 {
-    /// <summary>Spool writes of 1 MiB: few system calls for large files, a small footprint per upload.</summary>
-    private const int SpoolBufferSize = 1024 * 1024;
-
     private readonly IIngestPolicy[] _policies = [.. policies];
 
     /// <summary>Where uploads are spooled: the blob store's temp directory (same file system, so blobs are moved, not copied).</summary>
@@ -45,33 +42,23 @@ public sealed partial class IngestPipeline(
         ArgumentNullException.ThrowIfNull(content);
         SpoolWriter spool = blobs.CreateSpool("upload-", length ?? RemainingLength(content));
         string path = spool.Path;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(SpoolBufferSize);
-        long total = 0;
         bool keep = false;
         try
         {
-            // Durability comes later, from the blob store; the spool writes a large file with direct I/O. The buffer
-            // is filled before each write, as the network hands over a few KiB at a time.
+            // Durability comes later, from the blob store; the spool writes a large file with direct I/O, read straight
+            // into its buffers.
             await using SpoolWriter file = spool;
-            int n;
-            while ((n = await content.ReadAtLeastAsync(buffer.AsMemory(0, SpoolBufferSize), SpoolBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
+            if (!await file.ReadFromAsync(content, maxBytes, cancellationToken).ConfigureAwait(false))
             {
-                total += n;
-                if (total > maxBytes)
-                {
-                    return null;
-                }
-
-                await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                return null;
             }
 
             BlobKey key = await file.CompleteAsync(cancellationToken).ConfigureAwait(false);
             keep = true;
-            return new SpooledFile(path, total, key);
+            return new SpooledFile(path, file.Length, key);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             if (!keep)
             {
                 File.Delete(path);
