@@ -16,59 +16,49 @@ public sealed class SpoolWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    /// <summary>Sizes around the thresholds and chunks, each filled both ways: written in pieces, and read from a stream.</summary>
+    public static TheoryData<int, bool> Sizes()
+    {
+        int[] sizes =
+        [
+            0, 1, 4095, Threshold - 1, Threshold, Threshold + 1, Threshold + 4096,
+            526_338, // a CT image: 512×512×2 bytes of pixel data and its header
+            MiB + 1, Threshold + SpoolWriter.ChunkSize, Threshold + (3 * SpoolWriter.ChunkSize) + 12_345,
+        ];
+        var data = new TheoryData<int, bool>();
+        foreach (int size in sizes)
+        {
+            data.Add(size, false);
+            data.Add(size, true);
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(4095)]
-    [InlineData(Threshold - 1)]
-    [InlineData(Threshold)]
-    [InlineData(Threshold + 1)]
-    [InlineData(Threshold + 4096)]
-    [InlineData(526_338)] // a CT image: 512×512×2 bytes of pixel data and its header
-    [InlineData(MiB + 1)]
-    [InlineData(Threshold + SpoolWriter.ChunkSize)]
-    [InlineData(Threshold + (3 * SpoolWriter.ChunkSize) + 12_345)]
-    public async Task WriteAsync_AnySize_FileAndHashAreExactlyWhatWasWritten(int size)
+    [MemberData(nameof(Sizes))]
+    public async Task AnySize_FileAndHashAreExactlyWhatArrived(int size, bool readFromStream)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         byte[] content = Content(size, seed: size);
         string path = Path.Join(_directory, "spool");
 
         await using SpoolWriter spool = SpoolWriter.Create(path);
-        await WriteInPiecesAsync(spool, content, ct);
+        if (readFromStream)
+        {
+            Assert.True(await spool.ReadFromAsync(new TricklingStream(content), maxBytes: size, ct));
+        }
+        else
+        {
+            await WriteInPiecesAsync(spool, content, ct);
+        }
+
         BlobKey key = await spool.CompleteAsync(ct);
 
         Assert.Equal(content, await File.ReadAllBytesAsync(path, ct));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), key.Sha256Hex);
         Assert.Equal(size, spool.Length);
         // Past the threshold the rest goes to disk with direct I/O, which the file system the tests run on allows.
-        Assert.Equal(size > SpoolWriter.DirectThreshold, spool.UsedDirectIo);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(Threshold - 1)]
-    [InlineData(Threshold)]
-    [InlineData(Threshold + 1)]
-    [InlineData(Threshold + 4096)]
-    [InlineData(526_338)]
-    [InlineData(Threshold + SpoolWriter.ChunkSize)]
-    [InlineData(Threshold + (3 * SpoolWriter.ChunkSize) + 12_345)]
-    public async Task ReadFromAsync_AnySize_FileAndHashAreExactlyWhatTheStreamGave(int size)
-    {
-        CancellationToken ct = TestContext.Current.CancellationToken;
-        byte[] content = Content(size, seed: size);
-        string path = Path.Join(_directory, "spool");
-
-        await using SpoolWriter spool = SpoolWriter.Create(path);
-        bool whole = await spool.ReadFromAsync(new TricklingStream(content), maxBytes: size, ct);
-        BlobKey key = await spool.CompleteAsync(ct);
-
-        Assert.True(whole);
-        Assert.Equal(content, await File.ReadAllBytesAsync(path, ct));
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), key.Sha256Hex);
-        Assert.Equal(size, spool.Length);
         Assert.Equal(size > SpoolWriter.DirectThreshold, spool.UsedDirectIo);
     }
 
