@@ -143,26 +143,19 @@ public sealed partial class SpoolWriter : IAsyncDisposable
                 return;
             }
 
-            if (!TryStartDirect())
+            if (!StartDirectOrRefuse())
             {
-                _directRefused = true;
                 WriteBuffered(data.Span);
                 return;
             }
         }
 
-        UsedDirectIo |= !data.IsEmpty;
         while (!data.IsEmpty)
         {
             int n = Math.Min(data.Length, ChunkSize - _fill);
             data.Span[..n].CopyTo(_filling!.Memory.Span[_fill..]);
-            _fill += n;
-            _length += n;
             data = data[n..];
-            if (_fill == ChunkSize)
-            {
-                await StartChunkWriteAsync(ChunkSize, cancellationToken).ConfigureAwait(false);
-            }
+            await AddedToChunkAsync(n, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -208,13 +201,7 @@ public sealed partial class SpoolWriter : IAsyncDisposable
                     continue;
                 }
 
-                UsedDirectIo = true;
-                _fill += n;
-                _length += n;
-                if (_fill == ChunkSize)
-                {
-                    await StartChunkWriteAsync(ChunkSize, cancellationToken).ConfigureAwait(false);
-                }
+                await AddedToChunkAsync(n, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -330,6 +317,15 @@ public sealed partial class SpoolWriter : IAsyncDisposable
             EarlyWriteBack.Start(_handle, _writeBackStarted, _length - _writeBackStarted);
             _writeBackStarted = _length;
         }
+    }
+
+    /// <summary>Counts <paramref name="count"/> bytes just put into the direct chunk; a full chunk goes to disk.</summary>
+    private ValueTask AddedToChunkAsync(int count, CancellationToken cancellationToken)
+    {
+        UsedDirectIo = true;
+        _fill += count;
+        _length += count;
+        return _fill == ChunkSize ? StartChunkWriteAsync(ChunkSize, cancellationToken) : ValueTask.CompletedTask;
     }
 
     /// <summary>Starts direct I/O at the threshold, or notes that the file system refused it (the rest is buffered).</summary>

@@ -26,15 +26,9 @@ public sealed partial class IngestPipeline(
 
     /// <summary>
     /// Streams <paramref name="content"/> to a temp file, hashing it on the way; null when more than
-    /// <paramref name="maxBytes"/> arrive.
-    /// </summary>
-    public Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken) =>
-        SpoolAsync(content, maxBytes, length: null, cancellationToken);
-
-    /// <summary>
-    /// <see cref="SpoolAsync(Stream, long, CancellationToken)"/> for content whose size is announced before it arrives
-    /// (<paramref name="length"/>, an HTTP body's Content-Length; null when unknown, or for a seekable stream, which
-    /// tells its own): the blob store then knows whether it will read the file back (<see cref="IBlobStore.CreateSpool"/>).
+    /// <paramref name="maxBytes"/> arrive. <paramref name="length"/>: the size announced before the content arrives (an
+    /// HTTP body's Content-Length; null when unknown, or for a seekable stream, which tells its own), so the blob store
+    /// knows whether it will read the file back (<see cref="IBlobStore.CreateSpool"/>).
     /// </summary>
     public async Task<SpooledFile?> SpoolAsync(Stream content, long maxBytes, long? length, CancellationToken cancellationToken)
     {
@@ -68,21 +62,10 @@ public sealed partial class IngestPipeline(
     /// <summary>A new spool file in <see cref="TempDirectory"/>, named <paramref name="prefix"/> and a GUID (<see cref="IBlobStore.CreateSpool"/>).</summary>
     public SpoolWriter CreateSpool(string prefix) => blobs.CreateSpool(prefix);
 
-    /// <summary>Spools and ingests one DICOM file sent as a stream.</summary>
-    public Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, CancellationToken cancellationToken) =>
-        IngestStreamAsync(content, source, waitForIndex: true, cancellationToken);
-
     /// <summary>
-    /// <see cref="IngestStreamAsync(Stream, IngestSource, CancellationToken)"/>; with <paramref name="waitForIndex"/> false
-    /// a new instance is answered once its file is durable, before its index row commits.
-    /// </summary>
-    public Task<IngestOutcome> IngestStreamAsync(Stream content, IngestSource source, bool waitForIndex, CancellationToken cancellationToken) =>
-        IngestStreamAsync(content, length: null, source, waitForIndex, cancellationToken);
-
-    /// <summary>
-    /// <see cref="IngestStreamAsync(Stream, IngestSource, bool, CancellationToken)"/> for content whose size is announced
-    /// before it arrives (<paramref name="length"/>, an HTTP body's Content-Length; null when unknown, or for a seekable
-    /// stream, which tells its own).
+    /// Spools and ingests one DICOM file sent as a stream (<paramref name="length"/> as for <see cref="SpoolAsync"/>);
+    /// with <paramref name="waitForIndex"/> false a new instance is answered once its file is durable, before its index
+    /// row commits.
     /// </summary>
     public async Task<IngestOutcome> IngestStreamAsync(Stream content, long? length, IngestSource source, bool waitForIndex, CancellationToken cancellationToken)
     {
