@@ -11,6 +11,9 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
     where TServer : PorticoServer
 {
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<IPage> _pages = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     protected TServer Server { get; } = server;
 
@@ -27,7 +30,35 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
         });
         context.SetDefaultTimeout(30_000);
         _contexts.Add(context);
-        return await context.NewPageAsync();
+        IPage page = await context.NewPageAsync();
+        Watch(page);
+        return page;
+    }
+
+    /// <summary>
+    /// Records what the page did (console, script errors, navigations, the circuit's WebSocket closing), so that a test
+    /// that fails, typically only on a loaded CI machine, says what the browser saw.
+    /// </summary>
+    private void Watch(IPage page)
+    {
+        int number = _pages.Count + 1;
+        _pages.Add(page);
+        void Note(string what) => _events.Enqueue($"{_clock.Elapsed.TotalSeconds,7:0.000} s page {number}: {what}");
+        page.Console += (_, message) => Note($"console {message.Type}: {message.Text}");
+        page.PageError += (_, error) => Note("page error: " + error);
+        page.FrameNavigated += (_, frame) =>
+        {
+            if (frame.ParentFrame is null)
+            {
+                Note("at " + frame.Url);
+            }
+        };
+        page.WebSocket += (_, socket) =>
+        {
+            Note("WebSocket opened " + socket.Url);
+            socket.Close += (_, _) => Note("WebSocket closed " + socket.Url);
+        };
+        page.RequestFailed += (_, request) => Note($"request failed {request.Method} {request.Url}: {request.Failure}");
     }
 
     /// <summary>Signs in on the sign-in page and waits for the interactive app to be up.</summary>
@@ -74,11 +105,59 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
 
     public async ValueTask DisposeAsync()
     {
+        if (TestContext.Current.TestState?.Result == TestResult.Failed)
+        {
+            await ReportFailureAsync();
+        }
+
         foreach (IBrowserContext context in _contexts)
         {
             await context.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The browser's side of a failed test: its events in order, and a screenshot of each page as it was left.</summary>
+    private async Task ReportFailureAsync()
+    {
+        ITestOutputHelper? output = TestContext.Current.TestOutputHelper;
+        if (output is null)
+        {
+            return;
+        }
+
+        output.WriteLine($"What the browser saw ({_events.Count} events, seconds since the test began):");
+        foreach (string line in _events)
+        {
+            output.WriteLine(line);
+        }
+
+        string directory = Path.Combine(Repository.Root(), "artifacts", "browser-failures");
+        Directory.CreateDirectory(directory);
+        string test = TestContext.Current.Test?.TestDisplayName ?? GetType().Name;
+        string name = string.Concat(test.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
+        for (int i = 0; i < _pages.Count; i++)
+        {
+            if (_pages[i].IsClosed)
+            {
+                continue;
+            }
+
+            string path = Path.Combine(directory, $"{name[..Math.Min(name.Length, 120)]}-page{i + 1}.png");
+            try
+            {
+                await _pages[i].ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Timeout = 10_000 });
+                output.WriteLine($"page {i + 1} at {_pages[i].Url}: screenshot {path}");
+            }
+            catch (PlaywrightException ex)
+            {
+                output.WriteLine($"page {i + 1} at {_pages[i].Url}: no screenshot ({ex.Message})");
+            }
+            catch (TimeoutException ex)
+            {
+                output.WriteLine($"page {i + 1} at {_pages[i].Url}: no screenshot ({ex.Message})");
+            }
+        }
     }
 }
