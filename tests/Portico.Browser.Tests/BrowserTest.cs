@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Playwright;
 using Portico.Tests.Shared;
 using Xunit;
@@ -12,8 +14,8 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
 {
     private readonly List<IBrowserContext> _contexts = [];
     private readonly List<IPage> _pages = [];
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
-    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly ConcurrentQueue<string> _events = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     protected TServer Server { get; } = server;
 

@@ -56,7 +56,7 @@ public sealed class PortalIntakePolicy(IServiceScopeFactory scopes, PortalSessio
         PortalStudy? study = session.Studies.FirstOrDefault(s => s.StudyInstanceUid == instance.StudyInstanceUid);
         if (study?.NewAccessionNumber is null)
         {
-            int cap = await db.UploadPortalSettings.AsNoTracking().Where(s => s.Id == UploadPortalSettings.SingletonId).Select(s => (int?)s.MaxStudiesPerSession).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            int cap = await db.UploadPortalSettings.AsNoTracking().TheRow().Select(s => (int?)s.MaxStudiesPerSession).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
                 ?? new UploadPortalSettings().MaxStudiesPerSession;
             if (session.Studies.Count(s => s.NewAccessionNumber is not null) >= cap)
             {

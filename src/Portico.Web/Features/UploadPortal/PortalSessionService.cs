@@ -55,11 +55,11 @@ public sealed class PortalSessionService(
             return true;
         }
 
-        return await db.UploadPortalSettings.AsNoTracking().Where(s => s.Id == UploadPortalSettings.SingletonId).Select(s => s.AllowUnscannedUploads).FirstOrDefaultAsync(cancellationToken);
+        return await db.UploadPortalSettings.AsNoTracking().TheRow().Select(s => s.AllowUnscannedUploads).FirstOrDefaultAsync(cancellationToken);
     }
 
     public async Task<UploadPortalSettings> SettingsAsync(CancellationToken cancellationToken) =>
-        await db.UploadPortalSettings.AsNoTracking().Where(s => s.Id == UploadPortalSettings.SingletonId).FirstOrDefaultAsync(cancellationToken) ?? new UploadPortalSettings();
+        await db.UploadPortalSettings.AsNoTracking().TheRow().FirstOrDefaultAsync(cancellationToken) ?? new UploadPortalSettings();
 
     /// <summary>Opens a session for a code just redeemed (the use is already counted and audited).</summary>
     public async Task<PortalSession> OpenAsync(UploadCode code, string typedCode, string? remoteAddress, CancellationToken cancellationToken)

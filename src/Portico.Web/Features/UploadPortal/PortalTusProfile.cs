@@ -57,7 +57,7 @@ public sealed class PortalTusProfile : TusProfile
         IDisposable held = await context.RequestServices.GetRequiredService<PortalSessionLocks>().EnterAsync(sessionId, cancellationToken);
         context.Response.RegisterForDispose(held);
         context.Items[HeldLock] = held;
-        long maxBytes = await db.UploadPortalSettings.AsNoTracking().Where(s => s.Id == UploadPortalSettings.SingletonId).Select(s => (long?)s.MaxSessionBytes).FirstOrDefaultAsync(cancellationToken) ?? new UploadPortalSettings().MaxSessionBytes;
+        long maxBytes = await db.UploadPortalSettings.AsNoTracking().TheRow().Select(s => (long?)s.MaxSessionBytes).FirstOrDefaultAsync(cancellationToken) ?? new UploadPortalSettings().MaxSessionBytes;
         long taken = await db.PortalFiles.Where(f => f.SessionId == sessionId && f.Status != PortalFileStatus.Refused && f.Status != PortalFileStatus.Infected)
             .SumAsync(f => f.Length, cancellationToken);
         if (taken + length > maxBytes)

@@ -22,13 +22,13 @@ public sealed class UploadCodeService(PorticoDbContext db, TimeProvider clock)
     public sealed record Created(string Code, CodeRow Row);
 
     public async Task<UploadPortalSettings> SettingsAsync(CancellationToken cancellationToken) =>
-        await db.UploadPortalSettings.AsNoTracking().Where(s => s.Id == UploadPortalSettings.SingletonId).FirstOrDefaultAsync(cancellationToken) ?? new UploadPortalSettings();
+        await db.UploadPortalSettings.AsNoTracking().TheRow().FirstOrDefaultAsync(cancellationToken) ?? new UploadPortalSettings();
 
     /// <summary>Stores validated settings (<see cref="UploadPortalApi.Validate"/> first) and audits the change.</summary>
     public async Task<UploadPortalSettings> SaveSettingsAsync(UploadPortalApi.SettingsDto request, ClaimsPrincipal user, string? remoteAddress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        UploadPortalSettings? row = await db.UploadPortalSettings.Where(s => s.Id == UploadPortalSettings.SingletonId).FirstOrDefaultAsync(cancellationToken);
+        UploadPortalSettings? row = await db.UploadPortalSettings.TheRow().FirstOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             row = new UploadPortalSettings();

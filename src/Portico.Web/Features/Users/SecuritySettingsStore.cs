@@ -29,7 +29,7 @@ public sealed class SecuritySettingsStore(IServiceScopeFactory scopes, IConfigur
 
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        minutes = (await db.SecuritySettings.AsNoTracking().Where(s => s.Id == SecuritySettings.SingletonId).FirstOrDefaultAsync(cancellationToken))?.InactivityTimeoutMinutes
+        minutes = (await db.SecuritySettings.AsNoTracking().TheRow().FirstOrDefaultAsync(cancellationToken))?.InactivityTimeoutMinutes
             ?? SecuritySettings.DefaultInactivityTimeoutMinutes;
         Volatile.Write(ref _minutes, minutes);
         return minutes;
@@ -49,7 +49,7 @@ public sealed class SecuritySettingsStore(IServiceScopeFactory scopes, IConfigur
 
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PorticoDbContext db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        SecuritySettings? settings = await db.SecuritySettings.Where(s => s.Id == SecuritySettings.SingletonId).FirstOrDefaultAsync(cancellationToken);
+        SecuritySettings? settings = await db.SecuritySettings.TheRow().FirstOrDefaultAsync(cancellationToken);
         if (settings is null)
         {
             settings = new SecuritySettings();
