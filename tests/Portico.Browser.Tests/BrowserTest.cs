@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portico.Tests.Shared;
 using Xunit;
@@ -12,6 +13,9 @@ namespace Portico.Browser.Tests;
 public abstract class BrowserTest<TServer>(TServer server, BrowserSession browser) : IClassFixture<TServer>, IAsyncLifetime
     where TServer : PorticoServer
 {
+    /// <summary>How long an action or a wait may take (Playwright's default is 30 s too).</summary>
+    private const float DefaultTimeout = 30_000;
+
     private readonly List<IBrowserContext> _contexts = [];
     private readonly List<IPage> _pages = [];
     private readonly ConcurrentQueue<string> _events = new();
@@ -30,7 +34,7 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(DefaultTimeout);
         _contexts.Add(context);
         IPage page = await context.NewPageAsync();
         Watch(page);
@@ -80,16 +84,36 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
     }
 
     /// <summary>
-    /// Waits until the page's URL matches. Only the navigation's commit is waited for, not Playwright's default load
-    /// event: that waits on every subresource, which loaded CI machines held back past the timeout (twice, in sign-in
-    /// and after creating a device). What a test checks next waits for itself (Expect, locators, the circuit).
+    /// Waits until the page's URL matches: the navigation has committed (not Playwright's default load event, which
+    /// waits on every subresource and which loaded CI machines held back past the timeout). What a test checks next
+    /// waits for itself (Expect, locators, the circuit). The URL is polled rather than awaited with Playwright's
+    /// <c>WaitForURLAsync</c>: that checks the URL once and then waits for the next navigation, so a navigation that
+    /// landed in between was never seen. It happened to Blazor's in-page navigation after *Search* in CI: the browser
+    /// was at <c>/?q=…</c> 3.4 s into the test, and the wait timed out at 30 s (the failure report of BrowserTest).
     /// </summary>
-    protected static Task WaitForUrlAsync(IPage page, Func<string, bool> url, float? timeout = null) =>
-        page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
+    protected static async Task WaitForUrlAsync(IPage page, Func<string, bool> url, float? timeout = null)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!url(page.Url))
+        {
+            if (waited.ElapsedMilliseconds > (timeout ?? DefaultTimeout))
+            {
+                throw new TimeoutException($"The page stayed at {page.Url} for {waited.Elapsed.TotalSeconds:0.0} s.");
+            }
 
-    /// <inheritdoc cref="WaitForUrlAsync(IPage, Func{string, bool}, float?)"/>
-    protected static Task WaitForUrlAsync(IPage page, string glob, float? timeout = null) =>
-        page.WaitForURLAsync(glob, new() { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WaitForUrlAsync(IPage, Func{string, bool}, float?)"/> for a glob: <c>**</c> any characters, <c>*</c> any
+    /// but <c>/</c>, everything else as written.
+    /// </summary>
+    protected static Task WaitForUrlAsync(IPage page, string glob, float? timeout = null)
+    {
+        var pattern = new Regex("^" + Regex.Escape(glob).Replace(@"\*\*", ".*", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$");
+        return WaitForUrlAsync(page, pattern.IsMatch, timeout);
+    }
 
     /// <summary>Blazor's interactive circuit is connected (clicks now reach the server).</summary>
     protected static Task WaitForCircuitAsync(IPage page) =>
