@@ -555,7 +555,7 @@ public sealed class DicomClientAssociation : IAsyncDisposable
             DicomFile file = await DicomFile.ReadAsync(readable, DicomFileReadOptions.Default, cancellationToken).ConfigureAwait(false);
             using (var writer = new DicomWriter(output, sourceStream: readable))
             {
-                writer.WriteDataset(file.Dataset, TransferSyntax.FromUid(toSyntax));
+                writer.WriteDatasetWithoutMeta(file.Dataset, TransferSyntax.FromUid(toSyntax));
             }
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             output.Position = 0;

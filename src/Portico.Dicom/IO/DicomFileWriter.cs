@@ -121,13 +121,13 @@ public static class DicomFileWriter
             using var deflate = new DeflateStream(output, options.DeflateLevel, leaveOpen: true);
             using (var writer = new DicomWriter(deflate, file.SourcePath, file.SourceStream))
             {
-                writer.WriteDataset(file.Dataset, syntax);
+                writer.WriteDatasetWithoutMeta(file.Dataset, syntax);
             }
         }
         else
         {
             using var writer = new DicomWriter(output, file.SourcePath, file.SourceStream);
-            writer.WriteDataset(file.Dataset, syntax);
+            writer.WriteDatasetWithoutMeta(file.Dataset, syntax);
         }
     }
 

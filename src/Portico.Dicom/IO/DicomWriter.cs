@@ -14,6 +14,7 @@ namespace Portico.Dicom.IO;
 public sealed class DicomWriter : IDisposable
 {
     private const uint UndefinedLength = 0xFFFF_FFFF;
+    private const ushort MetaGroup = 0x0002;
     private readonly Stream _output;
     private readonly string? _sourcePath;
     private readonly Stream? _sourceStream;
@@ -39,6 +40,26 @@ public sealed class DicomWriter : IDisposable
         foreach (DicomItem item in dataset)
         {
             WriteItem(item, encoding);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WriteDataset"/> for the data set of a Part 10 file or of a DIMSE message: without File Meta Information
+    /// elements (group 0002), which belong only in the meta group before the data set (PS3.10 §7.1). One found in a data
+    /// set (read from a file whose meta group broke off early) would be taken by the next reader for meta information,
+    /// its Transfer Syntax UID included, and the rest misread.
+    /// </summary>
+    public void WriteDatasetWithoutMeta(DicomDataset dataset, TransferSyntax syntax)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(syntax);
+        var encoding = new Encoding(syntax.IsExplicitVR, syntax.IsBigEndian);
+        foreach (DicomItem item in dataset)
+        {
+            if (item.Tag.Group != MetaGroup)
+            {
+                WriteItem(item, encoding);
+            }
         }
     }
 

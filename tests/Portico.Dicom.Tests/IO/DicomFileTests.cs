@@ -118,6 +118,35 @@ public sealed class DicomFileTests
         Assert.True(pixels.Value.Span.SequenceEqual(expectedPixels.AsSpan((int)original.PixelDataValueOffset, (int)pixels.Length)));
     }
 
+    /// <summary>
+    /// Found by fuzzing: a file whose meta group breaks off early (here the second element's group, 0002, damaged to 0102)
+    /// is read with its remaining meta elements in the data set. Written back with them there, the next read took the
+    /// stray (0002,0010) for the transfer syntax, implicit VR, and refused the explicit-VR data set after it: a merge or
+    /// a portal rewrite of such an instance would have stored a file Portico could not read.
+    /// </summary>
+    [Fact]
+    public async Task WriteAsync_MetaGroupBrokenOffEarly_LeavesTheStrayMetaElementsOut_AndReadsBack()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] bytes = PydicomFiles.Bytes("MR_small_implicit.dcm");
+        Assert.Equal(new byte[] { 0x02, 0x00, 0x01, 0x00 }, bytes[144..148]); // (0002,0001) after (0002,0000)
+        bytes[145] = 0x01;
+        DicomFile damaged = await DicomFile.ReadAsync(new MemoryStream(bytes), cancellationToken: ct);
+        Assert.Contains(damaged.Dataset, item => item.Tag.Group == 0x0002);
+
+        using var written = new MemoryStream();
+        await DicomFileWriter.WriteAsync(damaged, written, cancellationToken: ct);
+        written.Position = 0;
+        DicomFile readBack = await DicomFile.ReadAsync(written, cancellationToken: ct);
+
+        Assert.DoesNotContain(readBack.Dataset, item => item.Tag.Group == 0x0002);
+        Assert.Equal(damaged.TransferSyntax.Uid, readBack.Meta.GetString(DicomTag.TransferSyntaxUIDTag)?.TrimEnd('\0'));
+        Assert.Equal(damaged.Dataset.Where(i => i.Tag.Group != 0x0002).Select(i => i.Tag), readBack.Dataset.Select(i => i.Tag));
+        Assert.Equal(damaged.Dataset.GetString(DicomTags.PatientName), readBack.Dataset.GetString(DicomTags.PatientName));
+        Assert.Equal(damaged.Dataset.GetString(DicomTags.SOPInstanceUID), readBack.Dataset.GetString(DicomTags.SOPInstanceUID));
+        Assert.True(((DicomElement)damaged.Dataset.Find(DicomTags.PixelData)!).Value.Span.SequenceEqual(((DicomElement)readBack.Dataset.Find(DicomTags.PixelData)!).Value.Span));
+    }
+
     [Fact]
     public async Task WriteAsync_NewFile_NamesPorticoAndComputesGroupLength()
     {
