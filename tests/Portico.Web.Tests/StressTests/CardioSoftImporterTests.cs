@@ -91,6 +91,31 @@ public sealed class CardioSoftImporterTests
         Assert.Equal("RAMP BIKE SYNTHETIC", t.ProtocolName);
     }
 
+    /// <summary>Found by fuzzing: a height of 7.9e28 inches overflowed its conversion to centimetres (500).</summary>
+    [Theory]
+    [InlineData("""<Weight units="POUNDS">176.4</Weight><Height units="INCHES">70</Height>""", "80.0", "177.8", null)]
+    [InlineData("""<Weight units="POUNDS">176.4</Weight><Height units="INCHES">79228162514264337593543950335</Height>""", "80.0", null, "The height is not between 0 and 300 cm; it was ignored.")]
+    [InlineData("""<Weight units="POUNDS">79228162514264337593543950335</Weight>""", null, null, "The weight is not between 0 and 700 kg; it was ignored.")]
+    [InlineData("""<Weight units="KG">-5</Weight><Height units="CM">0</Height>""", null, null, "The weight is not between 0 and 700 kg; it was ignored.")]
+    [InlineData("""<Weight units="STONE">12</Weight>""", null, null, "The weight has an unknown unit; it was ignored.")]
+    public void Read_WeightAndHeight_ConvertedOrIgnoredWithAWarning(string elements, string? kg, string? cm, string? warning)
+    {
+        string xml = System.Text.Encoding.Latin1.GetString(StressTestSamples.Bytes(StressTestSamples.Bruce)).Replace("""<Weight units="POUNDS">176.4</Weight>""", elements, StringComparison.Ordinal);
+
+        StressTest t = Read(System.Text.Encoding.Latin1.GetBytes(xml)).Test!;
+
+        Assert.Equal(kg is null ? null : decimal.Parse(kg, System.Globalization.CultureInfo.InvariantCulture), t.Patient.WeightKg);
+        Assert.Equal(cm is null ? null : decimal.Parse(cm, System.Globalization.CultureInfo.InvariantCulture), t.Patient.HeightCm);
+        if (warning is null)
+        {
+            Assert.Empty(t.Warnings);
+        }
+        else
+        {
+            Assert.Contains(warning, t.Warnings);
+        }
+    }
+
     [Fact]
     public void Read_Truncated_IsRefusedAsNotXml()
     {

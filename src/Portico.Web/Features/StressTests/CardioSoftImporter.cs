@@ -19,6 +19,11 @@ public sealed class CardioSoftImporter : IStressTestImporter
     private const decimal KgPerPound = 0.45359237m;
     private const decimal CmPerInch = 2.54m;
 
+    /// <summary>More than anyone has weighed or measured: a larger value is a damaged file.</summary>
+    private const decimal MaxWeightKg = 700m;
+
+    private const decimal MaxHeightCm = 300m;
+
     public string Vendor => "GE CardioSoft";
 
     public bool CanRead(string rootLocalName, string rootNamespace) => rootLocalName == RootName && rootNamespace.Length == 0;
@@ -299,41 +304,46 @@ public sealed class CardioSoftImporter : IStressTestImporter
         return date.ToDateTime(new TimeOnly(hour, minute, second), DateTimeKind.Unspecified);
     }
 
-    private static decimal? Weight(XElement? element, List<string> warnings)
+    private static decimal? Weight(XElement? element, List<string> warnings) =>
+        BodyMeasure(element, "weight", "kg", MaxWeightKg, warnings, Unit(element)?.ToUpperInvariant() switch
+        {
+            "POUNDS" or "LBS" or "LB" => KgPerPound,
+            "KG" or "KILOGRAMS" or "KILOGRAM" => 1m,
+            _ => null,
+        });
+
+    private static decimal? Height(XElement? element, List<string> warnings) =>
+        BodyMeasure(element, "height", "cm", MaxHeightCm, warnings, Unit(element)?.ToUpperInvariant() switch
+        {
+            "INCHES" or "INCH" or "IN" => CmPerInch,
+            "CM" or "CENTIMETERS" or "CENTIMETRES" => 1m,
+            _ => null,
+        });
+
+    /// <summary>
+    /// A weight or height in Portico's unit (<paramref name="unit"/>), converted with <paramref name="factor"/> (null: the
+    /// file's unit is unknown). A value no person has is a damaged file: it is ignored with a warning, and compared before
+    /// the conversion, whose product could overflow.
+    /// </summary>
+    private static decimal? BodyMeasure(XElement? element, string what, string unit, decimal most, List<string> warnings, decimal? factor)
     {
         if (Number(element) is not { } n)
         {
             return null;
         }
 
-        switch (Unit(element)?.ToUpperInvariant())
+        if (factor is not { } perUnit)
         {
-            case "POUNDS" or "LBS" or "LB":
-                return Math.Round(n.Value * KgPerPound, 1);
-            case "KG" or "KILOGRAMS" or "KILOGRAM":
-                return n.Value;
-            default:
-                warnings.Add("The weight has an unknown unit; it was ignored.");
-                return null;
-        }
-    }
-
-    private static decimal? Height(XElement? element, List<string> warnings)
-    {
-        if (Number(element) is not { } n)
-        {
+            warnings.Add($"The {what} has an unknown unit; it was ignored.");
             return null;
         }
 
-        switch (Unit(element)?.ToUpperInvariant())
+        if (n.Value <= 0 || n.Value > most / perUnit)
         {
-            case "INCHES" or "INCH" or "IN":
-                return Math.Round(n.Value * CmPerInch, 1);
-            case "CM" or "CENTIMETERS" or "CENTIMETRES":
-                return n.Value;
-            default:
-                warnings.Add("The height has an unknown unit; it was ignored.");
-                return null;
+            warnings.Add($"The {what} is not between 0 and {most} {unit}; it was ignored.");
+            return null;
         }
+
+        return perUnit == 1m ? n.Value : Math.Round(n.Value * perUnit, 1);
     }
 }
