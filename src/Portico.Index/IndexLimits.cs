@@ -2,7 +2,8 @@ namespace Portico.Index;
 
 /// <summary>
 /// Column lengths the index enforces (PostgreSQL <c>varchar(n)</c>; SQLite does not check). Callers validate
-/// against these before saving. DICOM text values (names, descriptions, IDs) are not limited.
+/// against these before saving, or cut a received value to fit (<see cref="Fit"/>). DICOM text values (names,
+/// descriptions, IDs) are not limited.
 /// </summary>
 public static class IndexLimits
 {
@@ -10,6 +11,12 @@ public static class IndexLimits
     public const int UidMaxLength = 64;
 
     public const int LabelMaxLength = 64;
+
+    /// <summary>A Code String (PS3.5 §6.2: at most 16 characters): patient sex, modality. A longer one is indexed cut short.</summary>
+    public const int CodeStringMaxLength = 16;
+
+    /// <summary>A study time as received (TM is at most 14 characters; some devices send more). A longer one is indexed cut short.</summary>
+    public const int TimeMaxLength = 32;
 
     /// <summary>Names of sources, actors, API keys, display names.</summary>
     public const int NameMaxLength = 256;
@@ -21,4 +28,11 @@ public static class IndexLimits
 
     /// <summary>A sentence for administrators: why an association was refused, a job failed.</summary>
     public const int ReasonMaxLength = 1024;
+
+    /// <summary><paramref name="value"/>, cut to <paramref name="maxLength"/> characters when longer.</summary>
+    public static string Fit(string value, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length <= maxLength ? value : value[..maxLength];
+    }
 }

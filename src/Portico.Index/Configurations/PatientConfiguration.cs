@@ -17,7 +17,7 @@ internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
         builder.Property(p => p.IssuerOfPatientId).IsRequired();
         builder.Property(p => p.PatientName).IsRequired();
         builder.Property(p => p.PatientNameSearch).IsRequired();
-        builder.Property(p => p.Sex).IsRequired().HasMaxLength(16);
+        builder.Property(p => p.Sex).IsRequired().HasMaxLength(IndexLimits.CodeStringMaxLength);
 
         // Not unique: outside Patient IDs collide (see Patient).
         builder.HasIndex(p => new { p.PatientId, p.IssuerOfPatientId });

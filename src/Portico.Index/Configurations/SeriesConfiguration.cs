@@ -15,7 +15,7 @@ internal sealed class SeriesConfiguration : IEntityTypeConfiguration<Series>
         builder.Property(s => s.SeriesInstanceUid).IsRequired().HasMaxLength(IndexLimits.UidMaxLength);
         builder.HasIndex(s => s.SeriesInstanceUid).IsUnique();
 
-        builder.Property(s => s.Modality).IsRequired().HasMaxLength(16);
+        builder.Property(s => s.Modality).IsRequired().HasMaxLength(IndexLimits.CodeStringMaxLength);
         builder.Property(s => s.Description).IsRequired();
         builder.Property(s => s.BodyPartExamined).IsRequired();
 

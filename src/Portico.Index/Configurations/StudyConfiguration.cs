@@ -20,7 +20,7 @@ internal sealed class StudyConfiguration : IEntityTypeConfiguration<Study>
             .HasForeignKey(s => s.PatientRecordId)
             .OnDelete(DeleteBehavior.Restrict);
 
-        builder.Property(s => s.StudyTime).IsRequired().HasMaxLength(32);
+        builder.Property(s => s.StudyTime).IsRequired().HasMaxLength(IndexLimits.TimeMaxLength);
         builder.Property(s => s.Description).IsRequired();
         builder.Property(s => s.AccessionNumber).IsRequired();
         builder.Property(s => s.ReferringPhysicianName).IsRequired();

@@ -392,7 +392,7 @@ public sealed partial class IndexCommitter(
                     s = NewSeries(h, study);
                     newSeries.Add(s);
                     study.NumberOfSeries++;
-                    AddModality(study, h.Modality);
+                    AddModality(study, IndexLimits.Fit(h.Modality, IndexLimits.CodeStringMaxLength));
                 }
 
                 series.Add(h.SeriesInstanceUid, s);
@@ -516,7 +516,7 @@ public sealed partial class IndexCommitter(
                 db.Series.Add(s);
                 series.Add(h.SeriesInstanceUid, s);
                 study.NumberOfSeries++;
-                AddModality(study, h.Modality);
+                AddModality(study, IndexLimits.Fit(h.Modality, IndexLimits.CodeStringMaxLength));
             }
 
             Instance instance = NewInstance(h, p, s);
@@ -564,7 +564,8 @@ public sealed partial class IndexCommitter(
         Study = study,
         StudyId = study.Id,
         SeriesNumber = h.SeriesNumber,
-        Modality = h.Modality,
+        // Received values longer than their column (a damaged or non-conformant file) are indexed cut short; the file keeps them.
+        Modality = IndexLimits.Fit(h.Modality, IndexLimits.CodeStringMaxLength),
         Description = h.SeriesDescription,
         BodyPartExamined = h.BodyPartExamined,
     };
@@ -592,7 +593,7 @@ public sealed partial class IndexCommitter(
             IssuerOfPatientId = h.IssuerOfPatientId,
             PatientName = h.PatientName,
             BirthDate = h.PatientBirthDate,
-            Sex = h.PatientSex,
+            Sex = IndexLimits.Fit(h.PatientSex, IndexLimits.CodeStringMaxLength),
         };
         return new Study
         {
@@ -600,7 +601,7 @@ public sealed partial class IndexCommitter(
             Patient = patient,
             PatientRecordId = patient.Id,
             StudyDate = h.StudyDate,
-            StudyTime = h.StudyTime,
+            StudyTime = IndexLimits.Fit(h.StudyTime, IndexLimits.TimeMaxLength),
             StudyDateTime = h.StudyDateTime,
             Description = h.StudyDescription,
             AccessionNumber = h.AccessionNumber,

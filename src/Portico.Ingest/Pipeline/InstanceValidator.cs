@@ -20,7 +20,8 @@ public static class InstanceValidator
         return Uid("SOP Class UID (0008,0016)", header.SopClassUid)
             ?? Uid("SOP Instance UID (0008,0018)", header.SopInstanceUid)
             ?? Uid("Study Instance UID (0020,000D)", header.StudyInstanceUid)
-            ?? Uid("Series Instance UID (0020,000E)", header.SeriesInstanceUid);
+            ?? Uid("Series Instance UID (0020,000E)", header.SeriesInstanceUid)
+            ?? Uid("Transfer Syntax UID (0002,0010)", header.TransferSyntaxUid);
     }
 
     /// <summary>Windows PE (MZ), ELF and Mach-O (thin and fat) signatures at the start of the preamble.</summary>
