@@ -15,6 +15,9 @@ public static class IndexLimits
     /// <summary>A Code String (PS3.5 §6.2: at most 16 characters): patient sex, modality. A longer one is indexed cut short.</summary>
     public const int CodeStringMaxLength = 16;
 
+    /// <summary>A Long String (PS3.5 §6.2: at most 64 characters) as a device sent it: a patient ID, an accession number.</summary>
+    public const int LongStringMaxLength = 64;
+
     /// <summary>A study time as received (TM is at most 14 characters; some devices send more). A longer one is indexed cut short.</summary>
     public const int TimeMaxLength = 32;
 

@@ -44,6 +44,25 @@ public abstract class OverlongValuesTestsBase(PorticoFactory factory)
         Assert.Equal(modality[..16], root.GetProperty("series")[0].GetProperty("modality").GetString());
         Assert.Equal(bytes, await client.GetByteArrayAsync($"/api/instances/{sopUid}/file", Ct));
     }
+
+    /// <summary>The name of an uploaded stress-test XML is user input: one longer than its column (256) is kept cut short.</summary>
+    [Fact]
+    public async Task StressTest_FileNameLongerThanItsColumn_IsImportedWithTheNameCutShort()
+    {
+        string xml = System.Text.Encoding.Latin1.GetString(StressTests.StressTestSamples.Bytes(StressTests.StressTestSamples.Bruce))
+            .Replace("<PID>TEST-000101</PID>", $"<PID>LONG-{Guid.NewGuid():N}</PID>", StringComparison.Ordinal);
+        string name = new string('x', 300) + ".xml";
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(xml)), "xml", name);
+        using HttpClient client = factory.Admin();
+
+        using HttpResponseMessage response = await client.PostAsync("/api/stress-tests", form, Ct);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        string studyUid = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("studyInstanceUid").GetString()!;
+        using JsonDocument test = JsonDocument.Parse(await client.GetStringAsync($"/api/studies/{studyUid}/stress-test", Ct));
+        Assert.Equal(name[..256], test.RootElement.GetProperty("xmlFileName").GetString());
+    }
 }
 
 public sealed class OverlongValuesTests(PorticoFactory factory) : OverlongValuesTestsBase(factory), IClassFixture<PorticoFactory>;

@@ -36,9 +36,9 @@ internal sealed class PortalStudyConfiguration : IEntityTypeConfiguration<Portal
         builder.HasIndex(s => new { s.SessionId, s.StudyInstanceUid }).IsUnique();
         builder.HasIndex(s => s.StudyInstanceUid);
         builder.Property(s => s.Comment).HasMaxLength(1024);
-        builder.Property(s => s.OriginalPatientId).HasMaxLength(64);
+        builder.Property(s => s.OriginalPatientId).HasMaxLength(IndexLimits.LongStringMaxLength);
         builder.Property(s => s.NewPatientId).HasMaxLength(64);
-        builder.Property(s => s.OriginalAccessionNumber).HasMaxLength(64);
+        builder.Property(s => s.OriginalAccessionNumber).HasMaxLength(IndexLimits.LongStringMaxLength);
         builder.Property(s => s.NewAccessionNumber).HasMaxLength(16);
         builder.HasIndex(s => s.NewAccessionNumber).IsUnique();
     }
@@ -53,7 +53,7 @@ internal sealed class PortalPatientConfiguration : IEntityTypeConfiguration<Port
         builder.Property(p => p.Id).ValueGeneratedNever();
         builder.Property(p => p.OriginalKey).IsRequired().HasMaxLength(64).IsFixedLength();
         builder.HasIndex(p => new { p.SessionId, p.OriginalKey }).IsUnique();
-        builder.Property(p => p.OriginalPatientId).IsRequired().HasMaxLength(64);
+        builder.Property(p => p.OriginalPatientId).IsRequired().HasMaxLength(IndexLimits.LongStringMaxLength);
         builder.Property(p => p.NewPatientId).IsRequired().HasMaxLength(64);
         builder.HasIndex(p => p.NewPatientId).IsUnique();
     }

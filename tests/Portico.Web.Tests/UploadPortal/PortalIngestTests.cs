@@ -206,6 +206,35 @@ public abstract class PortalIngestTestsBase(bool postgres) : IAsyncLifetime
         Assert.Equal(0, await _portal.WithDbAsync(db => db.Studies.CountAsync(s => s.StudyInstanceUid == otherStudyUid, Ct)));
     }
 
+    /// <summary>
+    /// A device's Patient ID and Accession Number longer than a Long String (64): the session keeps them cut to its
+    /// columns. On PostgreSQL the longer values were refused by varchar(64) and the session failed at finish.
+    /// </summary>
+    [Fact]
+    public async Task A_patient_id_and_accession_longer_than_64_characters_are_kept_cut_short_and_the_file_is_stored()
+    {
+        using HttpClient browser = await _portal.OpenSessionAsync();
+        string longId = new('P', 80);
+        string longAccession = new('A', 70);
+        byte[] file = DicomSamples.WithNewUids("CT_small.dcm", out string studyUid, out _, change: ds =>
+        {
+            ds.AddOrUpdate(DicomTags.PatientID, DicomVR.LO, longId);
+            ds.AddOrUpdate(DicomTags.AccessionNumber, DicomVR.SH, longAccession);
+        });
+        Assert.Equal(HttpStatusCode.OK, (await ManifestAsync(browser, Manifest([Study(studyUid, 1)]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await UploadDicomAsync(browser, file, "long.dcm")).StatusCode);
+
+        await FinishAsync(browser);
+        JsonElement done = await WaitForStateAsync(browser, "Completed");
+
+        Assert.Equal("Stored", done.GetProperty("files")[0].GetProperty("status").GetString());
+        (string? patientId, string? accession) = await _portal.WithDbAsync(db => db.PortalStudies.Where(s => s.StudyInstanceUid == studyUid)
+            .Select(s => new ValueTuple<string?, string?>(s.OriginalPatientId, s.OriginalAccessionNumber)).SingleAsync(Ct));
+        Assert.Equal(longId[..64], patientId);
+        Assert.Equal(longAccession[..64], accession);
+        Assert.Equal(longId[..64], await _portal.WithDbAsync(db => db.PortalPatients.Select(p => p.OriginalPatientId).SingleAsync(Ct)));
+    }
+
     [Fact]
     public async Task An_attempt_the_browser_abandoned_and_made_again_is_not_reported_as_refused()
     {

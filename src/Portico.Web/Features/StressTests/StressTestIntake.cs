@@ -312,7 +312,7 @@ public sealed partial class StressTestIntake(
             XmlSha256 = test.SourceFileSha256,
             XmlBlobKey = blob.Key.Sha256Hex,
             XmlSizeBytes = request.Xml.Length,
-            XmlFileName = Path.GetFileName(request.XmlFileName) is { Length: > 0 } fileName ? fileName : "stress-test.xml",
+            XmlFileName = Path.GetFileName(request.XmlFileName) is { Length: > 0 } fileName ? IndexLimits.Fit(fileName, IndexLimits.NameMaxLength) : "stress-test.xml",
             Vendor = test.Vendor,
             TestStart = test.Start is { } start ? DateTime.SpecifyKind(start, DateTimeKind.Utc) : null,
             SummaryJson = JsonSerializer.Serialize(test, Json),

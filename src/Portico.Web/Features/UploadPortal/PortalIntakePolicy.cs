@@ -69,7 +69,7 @@ public sealed class PortalIntakePolicy(IServiceScopeFactory scopes, PortalSessio
         bool changed = false;
         if (patient is null)
         {
-            patient = new PortalPatient { SessionId = session.Id, OriginalKey = key, OriginalPatientId = instance.PatientId, NewPatientId = await NewPatientIdAsync(db, cancellationToken).ConfigureAwait(false) };
+            patient = new PortalPatient { SessionId = session.Id, OriginalKey = key, OriginalPatientId = IndexLimits.Fit(instance.PatientId, IndexLimits.LongStringMaxLength), NewPatientId = await NewPatientIdAsync(db, cancellationToken).ConfigureAwait(false) };
             db.PortalPatients.Add(patient);
             changed = true;
         }
@@ -83,8 +83,9 @@ public sealed class PortalIntakePolicy(IServiceScopeFactory scopes, PortalSessio
 
         if (study.NewAccessionNumber is null)
         {
-            study.OriginalPatientId = instance.PatientId;
-            study.OriginalAccessionNumber = instance.AccessionNumber;
+            // As the files came (cut to the column when a device sent more than a Long String holds).
+            study.OriginalPatientId = IndexLimits.Fit(instance.PatientId, IndexLimits.LongStringMaxLength);
+            study.OriginalAccessionNumber = IndexLimits.Fit(instance.AccessionNumber, IndexLimits.LongStringMaxLength);
             study.NewPatientId = patient.NewPatientId;
             study.NewAccessionNumber = await NewAccessionNumberAsync(db, cancellationToken).ConfigureAwait(false);
             changed = true;

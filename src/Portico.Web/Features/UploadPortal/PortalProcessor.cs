@@ -243,7 +243,7 @@ public sealed partial class PortalProcessor(
             {
                 SessionId = session.Id,
                 StudyInstanceUid = studyUid,
-                FileName = Path.GetFileName(file.FileName.Replace('\\', '/')) is { Length: > 0 } name ? name : "attachment",
+                FileName = Path.GetFileName(file.FileName.Replace('\\', '/')) is { Length: > 0 } name ? IndexLimits.Fit(name, IndexLimits.NameMaxLength) : "attachment",
                 ContentType = type,
                 BlobKey = blob.Key.Sha256Hex,
                 SizeBytes = blob.Length,
@@ -284,7 +284,7 @@ public sealed partial class PortalProcessor(
     private static void Refuse(PortalFile file, string reason)
     {
         file.Status = PortalFileStatus.Refused;
-        file.Reason = reason;
+        file.Reason = IndexLimits.Fit(reason, IndexLimits.ReasonMaxLength);
     }
 
     [LoggerMessage(4300, LogLevel.Error, "Portal session {Id} could not be processed")]
