@@ -310,6 +310,12 @@ public sealed class DicomQueries(PorticoDbContext db)
             return rows; // universal matching
         }
 
+        if (key.Matching != KeyMatching.Uid)
+        {
+            // The index holds text without NUL characters (ingest leaves them out; PostgreSQL refuses them in a parameter).
+            value = value.Replace("\0", "", StringComparison.Ordinal);
+        }
+
         switch (key.Matching)
         {
             case KeyMatching.Uid:

@@ -51,11 +51,17 @@ public sealed record InstanceHeader
     /// <summary>Study date and time combined, for sorting; null without a study date.</summary>
     public DateTime? StudyDateTime => StudyDate is { } date ? date.ToDateTime(ParseTime(StudyTime)) : null;
 
-    /// <summary>Reads the header attributes; text is decoded with the data set's character set.</summary>
+    /// <summary>
+    /// Reads the header attributes; text is decoded with the data set's character set. A NUL character inside a value
+    /// (PS3.5 allows it only as a UID's padding; damaged files have them anywhere) is left out: PostgreSQL refuses text
+    /// that holds one, and the instance, answered as stored, would never have reached the index. UIDs are taken as they
+    /// are, so that the validator refuses one with a NUL inside rather than indexing another UID than the file's.
+    /// </summary>
     public static InstanceHeader From(DicomFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
         DicomDataset ds = file.Dataset;
+        string Text(DicomTag tag) => ds.GetString(tag) is { } value ? value.Replace("\0", "", StringComparison.Ordinal) : string.Empty;
         return new InstanceHeader
         {
             SopClassUid = ds.GetString(DicomTags.SOPClassUID) ?? string.Empty,
@@ -63,20 +69,20 @@ public sealed record InstanceHeader
             StudyInstanceUid = ds.GetString(DicomTags.StudyInstanceUID) ?? string.Empty,
             SeriesInstanceUid = ds.GetString(DicomTags.SeriesInstanceUID) ?? string.Empty,
             TransferSyntaxUid = file.TransferSyntax.Uid,
-            PatientName = ds.GetString(DicomTags.PatientName) ?? string.Empty,
-            PatientId = ds.GetString(DicomTags.PatientID) ?? string.Empty,
-            IssuerOfPatientId = ds.GetString(DicomTags.IssuerOfPatientID) ?? string.Empty,
+            PatientName = Text(DicomTags.PatientName),
+            PatientId = Text(DicomTags.PatientID),
+            IssuerOfPatientId = Text(DicomTags.IssuerOfPatientID),
             PatientBirthDate = ParseDate(ds.GetString(DicomTags.PatientBirthDate)),
-            PatientSex = ds.GetString(DicomTags.PatientSex) ?? string.Empty,
+            PatientSex = Text(DicomTags.PatientSex),
             StudyDate = ParseDate(ds.GetString(DicomTags.StudyDate)),
-            StudyTime = ds.GetString(DicomTags.StudyTime) ?? string.Empty,
-            StudyDescription = ds.GetString(DicomTags.StudyDescription) ?? string.Empty,
-            AccessionNumber = ds.GetString(DicomTags.AccessionNumber) ?? string.Empty,
-            ReferringPhysicianName = ds.GetString(DicomTags.ReferringPhysicianName) ?? string.Empty,
-            Modality = ds.GetString(DicomTags.Modality) ?? string.Empty,
+            StudyTime = Text(DicomTags.StudyTime),
+            StudyDescription = Text(DicomTags.StudyDescription),
+            AccessionNumber = Text(DicomTags.AccessionNumber),
+            ReferringPhysicianName = Text(DicomTags.ReferringPhysicianName),
+            Modality = Text(DicomTags.Modality),
             SeriesNumber = ParseInt(ds.GetString(DicomTags.SeriesNumber)),
-            SeriesDescription = ds.GetString(DicomTags.SeriesDescription) ?? string.Empty,
-            BodyPartExamined = ds.GetString(DicomTags.BodyPartExamined) ?? string.Empty,
+            SeriesDescription = Text(DicomTags.SeriesDescription),
+            BodyPartExamined = Text(DicomTags.BodyPartExamined),
             InstanceNumber = ParseInt(ds.GetString(DicomTags.InstanceNumber)),
         };
     }

@@ -62,6 +62,7 @@ public static class WebHostingExtensions
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             o.SerializerOptions.Converters.Add(new TypedIdJsonConverterFactory());
+            o.SerializerOptions.Converters.Add(new NulCharacters.JsonConverter());
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
@@ -196,6 +197,7 @@ public static class WebHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseNulCharacterGuard();
         // A page address that does not exist shows the app's own "Not found" page; the API keeps problem details.
         app.UseWhen(
             c => !c.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(c.Request.Method),

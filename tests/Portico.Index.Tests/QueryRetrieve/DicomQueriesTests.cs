@@ -116,6 +116,25 @@ public abstract class DicomQueriesTests(IIndexDatabase database)
         Assert.Equal("MÜLLER^HANS"u8.ToArray(), name.Value.ToArray()); // UTF-8 on the wire, no padding needed (even)
     }
 
+    /// <summary>
+    /// A NUL inside a key's value (a damaged request) is left out, as ingest leaves it out of indexed values: on
+    /// PostgreSQL the parameter was refused and the C-FIND failed.
+    /// </summary>
+    [Fact]
+    public async Task FindAsync_NulInsideATextKey_IsLeftOutAndMatches()
+    {
+        World w = await SeedAsync();
+        DicomDataset identifier = Identifier(
+            "STUDY",
+            (DicomTags.PatientID, DicomVR.LO, w.Prefix + "*"),
+            (DicomTags.PatientName, DicomVR.PN, "Do\0e*"),
+            (DicomTags.StudyInstanceUID, DicomVR.UI, ""));
+
+        List<DicomDataset> matches = await FindAsync(QueryRetrieveModel.StudyRoot, identifier);
+
+        Assert.Equal([w.StudyB1], StudyUids(matches));
+    }
+
     [Fact]
     public async Task FindAsync_NonAsciiPatternInUtf8Request_MatchesIgnoringCase()
     {

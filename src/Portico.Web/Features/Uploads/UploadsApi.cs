@@ -452,6 +452,12 @@ public static class UploadsApi
                 }
             }
 
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                error = $"Upload-Metadata value of '{parts[0]}' contains a NUL character.";
+                return false;
+            }
+
             if (!metadata.TryAdd(parts[0], value))
             {
                 error = $"Upload-Metadata names '{parts[0]}' twice.";
