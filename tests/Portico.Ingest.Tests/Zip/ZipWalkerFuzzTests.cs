@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using Portico.Ingest.Zip;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Ingest.Tests.Zip;
@@ -78,25 +78,13 @@ public sealed class ZipWalkerFuzzTests
             switch (random.Next(4))
             {
                 case 0:
-                    int flips = random.Next(1, 6);
-                    for (int f = 0; f < flips; f++)
-                    {
-                        data[random.Next(data.Length)] ^= (byte)(1 << random.Next(8));
-                    }
-
-                    changes.Add($"{flips} bit flips");
+                    changes.Add(ByteMutations.FlipBits(data, random, most: 5));
                     break;
                 case 1:
-                    int at32 = random.Next(data.Length - 3);
-                    uint value = random.Next(3) switch { 0 => uint.MaxValue, 1 => (uint)random.Next(0, 70_000), _ => (uint)random.Next() };
-                    BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at32), value);
-                    changes.Add($"4 bytes at {at32} set to {value}");
+                    changes.Add(ByteMutations.Lie32(data, random, bigEndian: false));
                     break;
                 case 2:
-                    int at16 = random.Next(data.Length - 1);
-                    ushort word = (ushort)random.Next(65_536);
-                    BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(at16), word);
-                    changes.Add($"2 bytes at {at16} set to {word}");
+                    changes.Add(ByteMutations.Lie16(data, random, bigEndian: false));
                     break;
                 default:
                     int length = random.Next(data.Length);

@@ -231,25 +231,13 @@ public sealed class DicomNetworkFuzzTests(PorticoFactory factory) : IClassFixtur
             switch (random.Next(5))
             {
                 case 0:
-                    int flips = random.Next(1, 7);
-                    for (int f = 0; f < flips; f++)
-                    {
-                        pdu[random.Next(pdu.Length)] ^= (byte)(1 << random.Next(8));
-                    }
-
-                    how.Add($"{flips} bit flips in PDU {index}");
+                    how.Add($"{ByteMutations.FlipBits(pdu, random, most: 6)} in PDU {index}");
                     break;
                 case 1:
-                    int at32 = random.Next(pdu.Length - 3);
-                    uint value = random.Next(4) switch { 0 => uint.MaxValue, 1 => 0, 2 => (uint)random.Next(0, 70_000), _ => (uint)random.Next() };
-                    BinaryPrimitives.WriteUInt32BigEndian(pdu.AsSpan(at32), value);
-                    how.Add($"4 bytes at {at32} of PDU {index} set to {value}");
+                    how.Add($"{ByteMutations.Lie32(pdu, random, bigEndian: true)} of PDU {index}");
                     break;
                 case 2:
-                    int at16 = random.Next(pdu.Length - 1);
-                    ushort word = (ushort)random.Next(65_536);
-                    BinaryPrimitives.WriteUInt16BigEndian(pdu.AsSpan(at16), word);
-                    how.Add($"2 bytes at {at16} of PDU {index} set to {word}");
+                    how.Add($"{ByteMutations.Lie16(pdu, random, bigEndian: true)} of PDU {index}");
                     break;
                 case 3:
                     int cut = random.Next(pdu.Length);
