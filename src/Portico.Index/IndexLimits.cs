@@ -32,10 +32,8 @@ public static class IndexLimits
     /// <summary>A sentence for administrators: why an association was refused, a job failed.</summary>
     public const int ReasonMaxLength = 1024;
 
-    /// <summary><paramref name="value"/>, cut to <paramref name="maxLength"/> characters when longer.</summary>
-    public static string Fit(string value, int maxLength)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        return value.Length <= maxLength ? value : value[..maxLength];
-    }
+    /// <summary><paramref name="value"/>, cut to <paramref name="maxLength"/> characters when longer (null stays null).</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public static string? Fit(string? value, int maxLength) =>
+        value is null || value.Length <= maxLength ? value : value[..maxLength];
 }

@@ -32,16 +32,7 @@ public sealed class DicomWriter : IDisposable
     }
 
     /// <summary>Writes <paramref name="dataset"/> in <paramref name="syntax"/> (deflate is the caller's: see <see cref="DicomFileWriter"/>).</summary>
-    public void WriteDataset(DicomDataset dataset, TransferSyntax syntax)
-    {
-        ArgumentNullException.ThrowIfNull(dataset);
-        ArgumentNullException.ThrowIfNull(syntax);
-        var encoding = new Encoding(syntax.IsExplicitVR, syntax.IsBigEndian);
-        foreach (DicomItem item in dataset)
-        {
-            WriteItem(item, encoding);
-        }
-    }
+    public void WriteDataset(DicomDataset dataset, TransferSyntax syntax) => Write(dataset, syntax, withoutMeta: false);
 
     /// <summary>
     /// <see cref="WriteDataset"/> for the data set of a Part 10 file or of a DIMSE message: without File Meta Information
@@ -49,14 +40,16 @@ public sealed class DicomWriter : IDisposable
     /// set (read from a file whose meta group broke off early) would be taken by the next reader for meta information,
     /// its Transfer Syntax UID included, and the rest misread.
     /// </summary>
-    public void WriteDatasetWithoutMeta(DicomDataset dataset, TransferSyntax syntax)
+    public void WriteDatasetWithoutMeta(DicomDataset dataset, TransferSyntax syntax) => Write(dataset, syntax, withoutMeta: true);
+
+    private void Write(DicomDataset dataset, TransferSyntax syntax, bool withoutMeta)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
         var encoding = new Encoding(syntax.IsExplicitVR, syntax.IsBigEndian);
         foreach (DicomItem item in dataset)
         {
-            if (item.Tag.Group != MetaGroup)
+            if (!withoutMeta || item.Tag.Group != MetaGroup)
             {
                 WriteItem(item, encoding);
             }

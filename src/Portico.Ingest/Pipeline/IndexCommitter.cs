@@ -392,7 +392,7 @@ public sealed partial class IndexCommitter(
                     s = NewSeries(h, study);
                     newSeries.Add(s);
                     study.NumberOfSeries++;
-                    AddModality(study, IndexLimits.Fit(h.Modality, IndexLimits.CodeStringMaxLength));
+                    AddModality(study, s.Modality);
                 }
 
                 series.Add(h.SeriesInstanceUid, s);
@@ -516,7 +516,7 @@ public sealed partial class IndexCommitter(
                 db.Series.Add(s);
                 series.Add(h.SeriesInstanceUid, s);
                 study.NumberOfSeries++;
-                AddModality(study, IndexLimits.Fit(h.Modality, IndexLimits.CodeStringMaxLength));
+                AddModality(study, s.Modality);
             }
 
             Instance instance = NewInstance(h, p, s);

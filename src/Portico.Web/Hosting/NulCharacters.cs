@@ -37,6 +37,13 @@ public static class NulCharacters
             return true;
         }
 
+        // Only a "%00" (or a raw NUL) decodes to one: most requests, uploads among them, skip parsing the query.
+        string? raw = request.QueryString.Value;
+        if (raw is null || (!raw.Contains("%00", StringComparison.Ordinal) && !raw.Contains('\0', StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
         foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> pair in request.Query)
         {
             if (pair.Key.Contains('\0', StringComparison.Ordinal))

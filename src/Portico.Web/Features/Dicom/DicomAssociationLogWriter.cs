@@ -145,7 +145,7 @@ public sealed partial class DicomAssociationLogWriter(
 
             if (u.LastRefusedAt is { } refusedAt)
             {
-                string? reason = Truncate(u.LastRefusalReason);
+                string? reason = IndexLimits.Fit(u.LastRefusalReason, IndexLimits.ReasonMaxLength);
                 await db.DicomIdentities.Where(i => i.Id == id).ExecuteUpdateAsync(
                     s => s.SetProperty(i => i.LastRefusedAt, refusedAt).SetProperty(i => i.LastRefusalReason, reason),
                     cancellationToken);
@@ -179,13 +179,13 @@ public sealed partial class DicomAssociationLogWriter(
     {
         StartedAt = record.StartedAt.UtcDateTime,
         DurationMilliseconds = (long)record.Duration.TotalMilliseconds,
-        CallingAETitle = Clip(record.CallingAETitle, DicomIdentity.AETitleMaxLength),
-        CalledAETitle = Clip(record.CalledAETitle, DicomIdentity.AETitleMaxLength),
+        CallingAETitle = IndexLimits.Fit(record.CallingAETitle, DicomIdentity.AETitleMaxLength),
+        CalledAETitle = IndexLimits.Fit(record.CalledAETitle, DicomIdentity.AETitleMaxLength),
         RemoteAddress = record.RemoteEndPoint switch
         {
             IPEndPoint ip => (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(),
             null => null,
-            EndPoint other => Clip(other.ToString(), IndexLimits.AddressMaxLength),
+            EndPoint other => IndexLimits.Fit(other.ToString(), IndexLimits.AddressMaxLength),
         },
         LocalPort = record.LocalPort,
         TlsMode = record.Security.ToString(),
@@ -194,7 +194,7 @@ public sealed partial class DicomAssociationLogWriter(
         RejectResult = record.RejectResult?.ToString(),
         RejectSource = record.RejectSource?.ToString(),
         RejectReason = record.RejectReason?.ToString(),
-        Detail = Truncate(record.Detail),
+        Detail = IndexLimits.Fit(record.Detail, IndexLimits.ReasonMaxLength),
         IdentityId = identityId,
         EchoCount = record.EchoCount,
         StoreCount = record.StoreCount,
@@ -231,9 +231,6 @@ public sealed partial class DicomAssociationLogWriter(
 
     private static DateTime Max(DateTime? a, DateTime b) => a is { } value && value > b ? value : b;
 
-    private static string? Clip(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
-
-    private static string? Truncate(string? value) => Clip(value, IndexLimits.ReasonMaxLength);
 
     private sealed class Usage
     {

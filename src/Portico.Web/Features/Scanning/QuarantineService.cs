@@ -52,9 +52,9 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
         var row = new QuarantinedFile
         {
             QuarantinedAt = clock.GetUtcNow().UtcDateTime,
-            FileName = Truncate(string.IsNullOrWhiteSpace(displayName) ? "upload" : displayName, 256),
-            ZipEntry = zipEntry is null ? null : Truncate(zipEntry, 1024),
-            Signature = Truncate(signature, 256),
+            FileName = IndexLimits.Fit(string.IsNullOrWhiteSpace(displayName) ? "upload" : displayName, 256),
+            ZipEntry = IndexLimits.Fit(zipEntry, 1024),
+            Signature = IndexLimits.Fit(signature, 256),
             Source = source,
         };
         string target = PathOf(row.Id);
@@ -206,7 +206,6 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
         _ => ActorKind.System,
     };
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
     private static async Task<(long Size, string Sha256)> HashAsync(string path)
     {
@@ -267,9 +266,9 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
                 {
                     Id = id,
                     QuarantinedAt = record.QuarantinedAt,
-                    FileName = Truncate(record.FileName ?? "unknown", 256),
-                    ZipEntry = record.ZipEntry is null ? null : Truncate(record.ZipEntry, 1024),
-                    Signature = Truncate(record.Signature ?? "unknown", 256),
+                    FileName = IndexLimits.Fit(record.FileName ?? "unknown", 256),
+                    ZipEntry = IndexLimits.Fit(record.ZipEntry, 1024),
+                    Signature = IndexLimits.Fit(record.Signature ?? "unknown", 256),
                     Source = new IngestSource(Enum.TryParse(record.Source?.Kind, out IngestSourceKind kind) ? kind : IngestSourceKind.Import, record.Source?.Id, record.Source?.Name, record.Source?.Address),
                 };
             }

@@ -89,7 +89,7 @@ public sealed class PortalTusProfile : TusProfile
             UploadId = record.Id,
             Kind = kind,
             StudyInstanceUid = kind == AttachmentKind ? record.Metadata.GetValueOrDefault("studyInstanceUid")?.Trim() : null,
-            FileName = Truncate(record.FileName, 1024),
+            FileName = IndexLimits.Fit(record.FileName, 1024),
             Length = record.Length,
             Status = PortalFileStatus.Receiving,
             CreatedAt = record.CreatedAt,
@@ -146,5 +146,4 @@ public sealed class PortalTusProfile : TusProfile
         };
     }
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }
