@@ -13,7 +13,7 @@ public static class IndexServiceCollectionExtensions
     /// <see cref="IDbContextFactory{PorticoDbContext}"/> for background work, a scoped <see cref="PorticoDbContext"/>
     /// for requests, and with SQLite the upkeep of the planner statistics (<see cref="SqlitePlannerStatistics"/>, a
     /// hosted service). The host references both migration projects
-    /// (Portico.Index.Sqlite, Portico.Index.Postgres) and calls <c>Database.MigrateAsync()</c> at start.
+    /// (Portico.Index.Sqlite, Portico.Index.Postgres) and calls <see cref="IndexMigrations.MigrateAsync"/> at start.
     /// </summary>
     public static IServiceCollection AddPorticoIndex(this IServiceCollection services, IConfiguration configuration)
     {

@@ -29,7 +29,13 @@ public class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     public bool UsePostgres { get; init; }
 
+    /// <summary>With <see cref="UsePostgres"/>: false leaves the database for the server to create, as on a first start.</summary>
+    public bool CreatePostgresDatabase { get; init; } = true;
+
     private string? _postgresDatabase;
+
+    /// <summary>With <see cref="UsePostgres"/>, the name of this server's database once <see cref="InitializeAsync"/> ran.</summary>
+    public string? PostgresDatabaseName => _postgresDatabase;
     private string? _postgresServer;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -123,16 +129,20 @@ public class PorticoFactory : WebApplicationFactory<Program>, IAsyncLifetime
             }
 
             _postgresDatabase = $"portico_web_{Guid.NewGuid():N}";
-            await OnPostgresServerAsync($"CREATE DATABASE \"{_postgresDatabase}\"");
+            if (CreatePostgresDatabase)
+            {
+                await OnPostgresServerAsync($"CREATE DATABASE \"{_postgresDatabase}\"");
+            }
         }
     }
 
-    private async Task OnPostgresServerAsync(string sql)
+    /// <summary>Runs <paramref name="sql"/> on the PostgreSQL server's own database and returns the first value.</summary>
+    public async Task<object?> OnPostgresServerAsync(string sql)
     {
         await using var connection = new Npgsql.NpgsqlConnection(_postgresServer);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        return await command.ExecuteScalarAsync();
     }
 
     public override async ValueTask DisposeAsync()

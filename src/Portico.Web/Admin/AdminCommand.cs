@@ -155,7 +155,7 @@ public static partial class AdminCommand
         await using (AsyncServiceScope scope = services.CreateAsyncScope())
         {
             // A lost index file is recreated here, as the server's start would.
-            await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await IndexMigrations.MigrateAsync(scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Database, cancellationToken).ConfigureAwait(false);
         }
 
         // Unreferenced blobs are indexed through the group committer, a hosted service: the one this command starts.

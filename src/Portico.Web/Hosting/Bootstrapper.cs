@@ -23,7 +23,11 @@ public sealed partial class Bootstrapper(
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        if (await IndexMigrations.MigrateAsync(db.Database, cancellationToken).ConfigureAwait(false))
+        {
+            LogDatabaseCreated(logger, db.Database.GetDbConnection().Database);
+        }
+
         await SweepAsync(cancellationToken).ConfigureAwait(false);
         await CreateAdministratorAsync(cancellationToken).ConfigureAwait(false);
         await CreateApiKeyAsync(cancellationToken).ConfigureAwait(false);
@@ -99,4 +103,7 @@ public sealed partial class Bootstrapper(
 
     [LoggerMessage(5010, LogLevel.Information, "Created the administrator {Email} from Portico:Bootstrap")]
     private static partial void LogAdministratorCreated(ILogger logger, string email);
+
+    [LoggerMessage(5011, LogLevel.Information, "Created the PostgreSQL database {Database}")]
+    private static partial void LogDatabaseCreated(ILogger logger, string database);
 }
