@@ -189,4 +189,27 @@ public sealed class UsersAndRolesTests(PorticoServer server, BrowserSession brow
         await Expect(after.GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToBeVisibleAsync();
         Assert.True(await Server.WithDbAsync(db => Task.FromResult(db.AuditEntries.Any(a => a.Action == "Role.PermissionsChanged" && a.Target == "Auditor"))));
     }
+
+    [Fact]
+    public async Task A_dialog_closed_with_Escape_opens_again_fresh_and_Enter_submits_its_form()
+    {
+        IPage admin = await SignInAsync(path: "/settings/users");
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "Roles" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create role" }).ClickAsync();
+        ILocator dialog = admin.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToHaveAccessibleNameAsync("Create role");
+        await Expect(dialog.GetByLabel("Name")).ToBeFocusedAsync();
+        await dialog.GetByLabel("Name").FillAsync("Left behind");
+        await admin.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create role" }).ClickAsync();
+        await Expect(dialog).ToHaveAccessibleNameAsync("Create role");
+        await Expect(dialog.GetByLabel("Name")).ToHaveValueAsync("");
+        await dialog.GetByLabel("Name").FillAsync("Night shift");
+        await dialog.GetByLabel("Name").PressAsync("Enter");
+        await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Role Night shift created.");
+        await Expect(dialog).ToHaveCountAsync(0);
+        Assert.False(await Server.WithDbAsync(db => Task.FromResult(db.Roles.Any(r => r.Name == "Left behind"))));
+    }
 }
