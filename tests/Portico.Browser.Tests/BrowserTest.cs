@@ -119,6 +119,35 @@ public abstract class BrowserTest<TServer>(TServer server, BrowserSession browse
     protected static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-circuit=up]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Runs axe-core (tests/axe, installed by scripts/test.sh) on the page as it is now, or on the element of
+    /// <paramref name="selector"/>, with the WCAG 2.1 A and AA rules, and fails with every violation it finds.
+    /// </summary>
+    protected static async Task ExpectAccessibleAsync(IPage page, string? selector = null)
+    {
+        string script = Path.Combine(Repository.Root(), "tests", "axe", "node_modules", "axe-core", "axe.min.js");
+        if (!File.Exists(script))
+        {
+            throw new InvalidOperationException($"{script} is missing: run scripts/test.sh, or npm ci --prefix tests/axe.");
+        }
+
+        if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
+        {
+            await page.AddScriptTagAsync(new() { Path = script });
+        }
+
+        string violations = await page.EvaluateAsync<string>(
+            """
+            async selector => {
+              const result = await axe.run(selector ? document.querySelector(selector) : document,
+                { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+              return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}\n    ` +
+                v.nodes.slice(0, 6).map(n => n.target.join(' ') + (n.failureSummary ? ' | ' + n.failureSummary.replace(/\s+/g, ' ') : '')).join('\n    ')).join('\n');
+            }
+            """, selector);
+        Assert.True(violations.Length == 0, $"Accessibility violations at {page.Url}:\n{violations}");
+    }
+
     /// <summary>Saves a screenshot under docs/screenshots/ (shown in README.md).</summary>
     protected static async Task ScreenshotAsync(IPage page, string name)
     {
