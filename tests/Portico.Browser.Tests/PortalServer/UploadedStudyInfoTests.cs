@@ -38,6 +38,7 @@ public sealed class UploadedStudyInfoTests(PorticoServer server, BrowserSession 
         await Expect(page.Locator("[data-patient-name]")).ToBeVisibleAsync();
         await Expect(page.GetByText("PORTICO-UPLOAD")).ToBeVisibleAsync();
         await ScreenshotAsync(page, "uploaded-study-information");
+        await ExpectAccessibleAsync(page);
         IAPIResponse pdf = await page.APIRequest.GetAsync(await link.GetAttributeAsync("href") ?? "");
         Assert.Equal(200, pdf.Status);
         Assert.Equal("application/pdf", pdf.Headers["content-type"]);

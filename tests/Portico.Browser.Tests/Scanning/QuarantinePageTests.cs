@@ -40,6 +40,7 @@ public sealed class QuarantinePageTests(ScanningServer server, BrowserSession br
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Malware scanning" })).ToContainTextAsync("Configured");
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Malware scanning" })).ToContainTextAsync("files wait while the scanner is down");
         await ScreenshotAsync(page, "upload-portal-scanner");
+        await ExpectAccessibleAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Quarantine", Exact = true }).First.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Quarantine", Exact = true })).ToBeVisibleAsync();
         await WaitForCircuitAsync(page);
@@ -49,6 +50,7 @@ public sealed class QuarantinePageTests(ScanningServer server, BrowserSession br
         await Expect(row).ToContainTextAsync("Upload code ABCD-EFGH · 192.0.2.7");
         await Expect(row).ToContainTextAsync("68 bytes");
         await ScreenshotAsync(page, "quarantine");
+        await ExpectAccessibleAsync(page);
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete the quarantined file Referral letter.pdf", Exact = false }).ClickAsync();
         ILocator dialog = page.GetByRole(AriaRole.Alertdialog, new() { Name = "Delete this quarantined file?" });

@@ -52,6 +52,7 @@ public sealed class AgentRetryTests(PorticoServer server, BrowserSession browser
             await Expect(item).ToHaveAttributeAsync("data-status", "failed");
             await Expect(item.Locator(".upload-reason")).ToContainTextAsync("retry1");
             await ScreenshotAsync(page, "agent-failure-indicator");
+            await ExpectAccessibleAsync(page);
             await page.GetByRole(AriaRole.Button, new() { Name = "Retry all failed" }).ClickAsync();
             await Expect(item.Locator(".badge")).ToHaveTextAsync("Waiting for the agent");
 

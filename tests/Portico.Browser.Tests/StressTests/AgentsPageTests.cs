@@ -22,6 +22,7 @@ public sealed class AgentsPageTests(PorticoServer server, BrowserSession browser
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Stress lab PC 1", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Never" })).ToBeVisibleAsync();
         await ScreenshotAsync(page, "agents-page");
+        await ExpectAccessibleAsync(page);
 
         using var client = new HttpClient { BaseAddress = Server.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);

@@ -53,6 +53,7 @@ public sealed class StressTestDialogTests(PorticoServer server, BrowserSession b
         await Expect(section.Locator("iframe, object")).ToHaveCountAsync(1);
         await Expect(section.GetByRole(AriaRole.Link, new() { Name = "XML", Exact = false })).ToBeVisibleAsync();
         await ScreenshotAsync(page, "study-stress-test");
+        await ExpectAccessibleAsync(page);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class PortalRulesTests(PorticoServer server, BrowserSession browse
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This upload code is not valid.");
         await ScreenshotAsync(page, "upload-portal-code");
+        await ExpectAccessibleAsync(page);
 
         // Pasted in lower case without dashes: grouped as printed, and accepted.
         await input.FillAsync(code.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant());
@@ -76,6 +77,7 @@ public sealed class PortalRulesTests(PorticoServer server, BrowserSession browse
         await Expect(start).ToBeEnabledAsync();
         await page.GetByLabel("Comment for study 1 (optional)").FillAsync("Please compare with last year's echo.");
         await ScreenshotAsync(page, "upload-portal-verify");
+        await ExpectAccessibleAsync(page);
     }
 
     [Fact]
@@ -131,6 +133,7 @@ public sealed class PortalRulesTests(PorticoServer server, BrowserSession browse
         await Expect(Portal.StartButton(page)).ToBeDisabledAsync();
         await rule.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "upload-portal-rule-size");
+        await ExpectAccessibleAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove study 2" }).ClickAsync();
         await Expect(rule).ToHaveCountAsync(0);
@@ -158,6 +161,7 @@ public sealed class PortalRulesTests(PorticoServer server, BrowserSession browse
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "photo.png" }).CheckAsync();
         await page.GetByLabel("Study", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Index = 1 });
         await ScreenshotAsync(page, "upload-portal-rule-unlinked");
+        await ExpectAccessibleAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add 2 selected files to study" }).ClickAsync();
 
         await Expect(rule).ToHaveCountAsync(0);

@@ -30,6 +30,7 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "received by St Example Imaging" })).ToBeVisibleAsync();
         Assert.Equal(2, await StoredCountAsync(sop1, sop2));
         await ScreenshotAsync(page, "upload-portal-success");
+        await ExpectAccessibleAsync(page);
     }
 
     [Fact]
@@ -127,6 +128,7 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
         await Expect(page.GetByText("Do not close this page or your browser while your images are uploading.")).ToBeVisibleAsync();
         await WaitUntilAsync(() => Volatile.Read(ref patches) >= 1);
         await ScreenshotAsync(page, "upload-portal-uploading");
+        await ExpectAccessibleAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "PAUSE UPLOAD" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upload paused" })).ToBeVisibleAsync();
@@ -166,6 +168,7 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
         ILocator dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Cancel the upload?" });
         await Expect(dialog).ToBeVisibleAsync();
         await ScreenshotAsync(page, "upload-portal-cancel");
+        await ExpectAccessibleAsync(page);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Keep uploading" }).ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "CANCEL UPLOAD" }).ClickAsync();
@@ -249,6 +252,7 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
         await page.Context.SetOfflineAsync(true);
         await Expect(page.GetByText("The internet connection was lost.")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await ScreenshotAsync(page, "upload-portal-offline");
+        await ExpectAccessibleAsync(page);
         await page.Context.SetOfflineAsync(false);
 
         await ExpectSuccessAsync(page, 60);
@@ -314,6 +318,7 @@ public sealed class PortalUploadTests(PorticoServer server, BrowserSession brows
         await Expect(study.Locator("dd").Nth(5)).ToHaveTextAsync("1");
         await Portal.AcceptAsync(page);
         await ScreenshotAsync(page, "upload-portal-phone");
+        await ExpectAccessibleAsync(page);
     }
 
     [Fact]

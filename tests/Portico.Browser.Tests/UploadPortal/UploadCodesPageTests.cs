@@ -33,6 +33,7 @@ public sealed partial class UploadCodesPageTests(PorticoServer server, BrowserSe
         await Expect(page.Locator(".print-letter")).ToContainTextAsync("St Example Imaging");
         await Expect(page.Locator(".print-letter")).ToContainTextAsync("can be used once");
         await ScreenshotAsync(page, "upload-code-letter");
+        await ExpectAccessibleAsync(page);
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Active" })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();

@@ -23,6 +23,7 @@ public sealed class UploadTests(PorticoServer server, BrowserSession browser) : 
         await Expect(page.Locator(".upload-toggle")).ToHaveTextAsync("Uploads finished (2)");
         Assert.Equal(2, await StoredCountAsync(sop1, sop2));
         await ScreenshotAsync(page, "upload-panel");
+        await ExpectAccessibleAsync(page);
     }
 
     [Fact]
