@@ -212,4 +212,27 @@ public sealed class UsersAndRolesTests(PorticoServer server, BrowserSession brow
         await Expect(dialog).ToHaveCountAsync(0);
         Assert.False(await Server.WithDbAsync(db => Task.FromResult(db.Roles.Any(r => r.Name == "Left behind"))));
     }
+
+    [Fact]
+    public async Task The_arrow_keys_move_between_the_Users_and_Roles_tabs_and_Tab_goes_on_into_the_panel()
+    {
+        IPage page = await SignInAsync(path: "/settings/users");
+        ILocator users = page.GetByRole(AriaRole.Tab, new() { Name = "Users" });
+        ILocator roles = page.GetByRole(AriaRole.Tab, new() { Name = "Roles" });
+        await users.FocusAsync();
+
+        await page.Keyboard.PressAsync("ArrowRight");
+
+        await Expect(roles).ToBeFocusedAsync();
+        await Expect(roles).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(users).ToHaveAttributeAsync("aria-selected", "false");
+        await Expect(page.GetByRole(AriaRole.Tabpanel, new() { Name = "Roles" })).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Tabpanel, new() { Name = "Roles" }).GetByRole(AriaRole.Button, new() { Name = "Create role" })).ToBeFocusedAsync();
+
+        await roles.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await Expect(users).ToBeFocusedAsync();
+        await Expect(page.GetByRole(AriaRole.Tabpanel, new() { Name = "Users" })).ToBeVisibleAsync();
+    }
 }
