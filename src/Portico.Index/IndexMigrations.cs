@@ -37,8 +37,9 @@ public static class IndexMigrations
 
     /// <summary>
     /// Returns true when the database was created. A database that exists, or that another server created at the same
-    /// moment, is left as it is. Other failures (server down, wrong password, no right to create databases) are
-    /// thrown as they are, so start-up stops with the server's own message.
+    /// moment, is left as it is. A server that is down or refuses the password fails the first connection, with its
+    /// own message. A missing database that cannot be created (no right to create databases, or to connect to the
+    /// <c>postgres</c> database) stops the start with a message that says what to do, the server's reason included.
     /// </summary>
     private static async Task<bool> CreateIfMissingAsync(string connectionString, CancellationToken cancellationToken)
     {
@@ -52,16 +53,22 @@ public static class IndexMigrations
 
         var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = MaintenanceDatabase, Pooling = false };
         await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("CREATE DATABASE " + QuoteIdentifier(name), connection);
         try
         {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
         {
             return false;
+        }
+        catch (PostgresException e)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL database \"{name}\" does not exist, and Portico could not create it ({e.MessageText}). "
+                + $"Create it, owned by the user \"{target.Username}\", or give that user the CREATEDB right.", e);
         }
     }
 

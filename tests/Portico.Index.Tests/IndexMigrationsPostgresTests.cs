@@ -44,6 +44,35 @@ public sealed class IndexMigrationsPostgresTests
         }
     }
 
+    [Fact]
+    public async Task MigrateAsync_DatabaseMissingAndUserMayNotCreateOne_SaysWhatToDo()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string server = Environment.GetEnvironmentVariable(PostgresTestDatabase.EnvironmentVariable)
+            ?? throw new InvalidOperationException($"{PostgresTestDatabase.EnvironmentVariable} is not set: run scripts/test.sh.");
+        string user = $"portico_nocreate_{Guid.NewGuid():N}";
+        string name = $"portico_missing_{Guid.NewGuid():N}";
+        string password = Guid.NewGuid().ToString("N");
+        await OnServerAsync(server, $"CREATE ROLE {user} LOGIN NOCREATEDB PASSWORD '{password}'", name, ct);
+        try
+        {
+            var options = new DbContextOptionsBuilder<PorticoDbContext>();
+            options.UsePorticoPostgreSql(new NpgsqlConnectionStringBuilder(server) { Database = name, Username = user, Password = password }.ConnectionString);
+            await using var db = new PorticoDbContext(options.Options);
+
+            InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(() => IndexMigrations.MigrateAsync(db.Database, ct));
+
+            Assert.Contains($"The PostgreSQL database \"{name}\" does not exist, and Portico could not create it (permission denied to create database).", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"owned by the user \"{user}\", or give that user the CREATEDB right", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(0L, await OnServerAsync(server, "SELECT count(*) FROM pg_database WHERE datname = @name", name, ct));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await OnServerAsync(server, $"DROP ROLE IF EXISTS {user}", name, ct);
+        }
+    }
+
     private static async Task<object?> OnServerAsync(string server, string sql, string name, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(server);
