@@ -235,4 +235,45 @@ public sealed class UsersAndRolesTests(PorticoServer server, BrowserSession brow
         await Expect(users).ToBeFocusedAsync();
         await Expect(page.GetByRole(AriaRole.Tabpanel, new() { Name = "Users" })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task A_role_is_deleted_after_a_confirmation_and_not_offered_for_deletion_while_someone_holds_it()
+    {
+        string token = Guid.NewGuid().ToString("N")[..6];
+        IPage admin = await SignInAsync(path: "/settings/users");
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "Roles" }).ClickAsync();
+        foreach (string name in new[] { $"Spare{token}", $"Held{token}" })
+        {
+            await admin.GetByRole(AriaRole.Button, new() { Name = "Create role" }).ClickAsync();
+            await admin.GetByRole(AriaRole.Dialog).GetByLabel("Name").FillAsync(name);
+            await admin.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Create role" }).ClickAsync();
+            await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync($"Role {name} created.");
+        }
+
+        await Server.CreateUserAsync($"holder{token}@test.local", Password, $"Held{token}");
+        await admin.ReloadAsync();
+        await WaitForCircuitAsync(admin);
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "Roles" }).ClickAsync();
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = $"Delete role Spare{token}" }).ClickAsync();
+        ILocator confirm = admin.GetByRole(AriaRole.Alertdialog, new() { Name = $"Delete the role Spare{token}?" });
+        await Expect(confirm).ToContainTextAsync("Nobody holds this role.");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(confirm).ToHaveCountAsync(0);
+        await Expect(admin.GetByRole(AriaRole.Rowheader, new() { Name = $"Spare{token}" })).ToHaveCountAsync(1);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = $"Delete role Spare{token}" }).ClickAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete role" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync($"Role Spare{token} deleted.");
+        await Expect(admin.GetByRole(AriaRole.Rowheader, new() { Name = $"Spare{token}" })).ToHaveCountAsync(0);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = $"Delete role Held{token}" }).ClickAsync();
+        ILocator held = admin.GetByRole(AriaRole.Alertdialog, new() { Name = $"Delete the role Held{token}?" });
+        await Expect(held).ToContainTextAsync("1 user holds this role. Take it away from them first");
+        await Expect(held.GetByRole(AriaRole.Button, new() { Name = "Delete role" })).ToHaveCountAsync(0);
+        await held.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Expect(held).ToHaveCountAsync(0);
+        await Expect(admin.GetByRole(AriaRole.Rowheader, new() { Name = $"Held{token}" })).ToHaveCountAsync(1);
+        Assert.True(await Server.WithDbAsync(db => Task.FromResult(db.AuditEntries.Any(a => a.Action == "Role.Deleted" && a.Target == $"Spare{token}"))));
+    }
 }
