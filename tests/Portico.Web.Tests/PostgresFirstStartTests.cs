@@ -10,8 +10,9 @@ using Xunit;
 namespace Portico.Web.Tests;
 
 /// <summary>
-/// A first start on a PostgreSQL server whose database does not exist yet: the server creates it and starts without
-/// logging an error (EF Core's migrator used to log its failed first connection as one).
+/// A first start on PostgreSQL, with the database missing or there but empty: the server creates what is missing and
+/// starts without logging an error (EF Core's migrator used to log its failed first connection and its failed query of
+/// the migrations history as errors).
 /// </summary>
 public sealed class PostgresFirstStartTests
 {
@@ -26,14 +27,14 @@ public sealed class PostgresFirstStartTests
         HttpResponseMessage studies = await client.GetAsync("/api/studies", ct);
 
         Assert.Equal(HttpStatusCode.OK, studies.StatusCode);
-        Assert.Equal("PostgreSql", factory.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider.ToString());
+        Assert.Equal(DatabaseProvider.PostgreSql, factory.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider);
         Assert.Equal(1L, await factory.OnPostgresServerAsync($"SELECT count(*) FROM pg_database WHERE datname = '{factory.PostgresDatabaseName}'"));
         Assert.Contains(factory.Entries, e => e.Level == LogLevel.Information && e.Message == $"Created the PostgreSQL database {factory.PostgresDatabaseName}");
         Assert.Empty(factory.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}"));
     }
 
     [Fact]
-    public async Task SecondStart_DatabaseThere_DoesNotCreateItAgain()
+    public async Task FirstStart_EmptyDatabaseThere_MigratesItWithoutLoggingAnError()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using var factory = new LoggedFactory { UsePostgres = true };
