@@ -29,6 +29,9 @@ public static class IndexLimits
 
     public const int BlobKeyMaxLength = 512;
 
+    /// <summary>A file's path as a sender gave it: an uploaded file's name, a ZIP entry.</summary>
+    public const int PathMaxLength = 1024;
+
     /// <summary>A sentence for administrators: why an association was refused, a job failed.</summary>
     public const int ReasonMaxLength = 1024;
 

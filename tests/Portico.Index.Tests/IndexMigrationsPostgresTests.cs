@@ -15,8 +15,7 @@ public sealed class IndexMigrationsPostgresTests
     public async Task MigrateAsync_DatabaseMissing_CreatesItOnceUnderItsExactName()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        string server = Environment.GetEnvironmentVariable(PostgresTestDatabase.EnvironmentVariable)
-            ?? throw new InvalidOperationException($"{PostgresTestDatabase.EnvironmentVariable} is not set: run scripts/test.sh.");
+        string server = Server();
         string name = $"Portico \"Odd\" {Guid.NewGuid():N}";
         string connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
         var options = new DbContextOptionsBuilder<PorticoDbContext>();
@@ -48,8 +47,7 @@ public sealed class IndexMigrationsPostgresTests
     public async Task MigrateAsync_DatabaseMissingAndUserMayNotCreateOne_SaysWhatToDo()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        string server = Environment.GetEnvironmentVariable(PostgresTestDatabase.EnvironmentVariable)
-            ?? throw new InvalidOperationException($"{PostgresTestDatabase.EnvironmentVariable} is not set: run scripts/test.sh.");
+        string server = Server();
         string user = $"portico_nocreate_{Guid.NewGuid():N}";
         string name = $"portico_missing_{Guid.NewGuid():N}";
         string password = Guid.NewGuid().ToString("N");
@@ -72,6 +70,10 @@ public sealed class IndexMigrationsPostgresTests
             await OnServerAsync(server, $"DROP ROLE IF EXISTS {user}", name, ct);
         }
     }
+
+    private static string Server() =>
+        Environment.GetEnvironmentVariable(PostgresTestDatabase.EnvironmentVariable)
+        ?? throw new InvalidOperationException($"{PostgresTestDatabase.EnvironmentVariable} is not set: run scripts/test.sh.");
 
     private static async Task<object?> OnServerAsync(string server, string sql, string name, CancellationToken ct)
     {

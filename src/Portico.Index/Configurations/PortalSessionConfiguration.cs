@@ -89,7 +89,7 @@ internal sealed class PortalFileConfiguration : IEntityTypeConfiguration<PortalF
         builder.HasIndex(f => f.UploadId).IsUnique();
         builder.Property(f => f.Kind).IsRequired().HasMaxLength(16);
         builder.Property(f => f.StudyInstanceUid).HasMaxLength(64);
-        builder.Property(f => f.FileName).IsRequired().HasMaxLength(1024);
+        builder.Property(f => f.FileName).IsRequired().HasMaxLength(IndexLimits.PathMaxLength);
         builder.Property(f => f.Status).IsRequired().HasMaxLength(16);
         builder.Property(f => f.Reason).HasMaxLength(1024);
     }

@@ -8,7 +8,6 @@ namespace Portico.Index.Scanning;
 internal sealed class QuarantinedFileConfiguration : IEntityTypeConfiguration<QuarantinedFile>
 {
     /// <summary>Longest ZIP entry path kept (nested archive prefix included).</summary>
-    public const int ZipEntryMaxLength = 1024;
 
     public void Configure(EntityTypeBuilder<QuarantinedFile> builder)
     {
@@ -17,7 +16,7 @@ internal sealed class QuarantinedFileConfiguration : IEntityTypeConfiguration<Qu
         builder.Property(q => q.Id).ValueGeneratedNever().HasConversion<TypedIdConverter<QuarantinedFileId>>();
         builder.HasIndex(q => q.QuarantinedAt);
         builder.Property(q => q.FileName).IsRequired().HasMaxLength(IndexLimits.NameMaxLength);
-        builder.Property(q => q.ZipEntry).HasMaxLength(ZipEntryMaxLength);
+        builder.Property(q => q.ZipEntry).HasMaxLength(IndexLimits.PathMaxLength);
         builder.Property(q => q.Signature).IsRequired().HasMaxLength(IndexLimits.NameMaxLength);
         builder.Property(q => q.Sha256).IsRequired().HasMaxLength(64).IsFixedLength();
         builder.ComplexProperty(q => q.Source, IngestSourceColumns.Map);

@@ -52,9 +52,9 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
         var row = new QuarantinedFile
         {
             QuarantinedAt = clock.GetUtcNow().UtcDateTime,
-            FileName = IndexLimits.Fit(string.IsNullOrWhiteSpace(displayName) ? "upload" : displayName, 256),
-            ZipEntry = IndexLimits.Fit(zipEntry, 1024),
-            Signature = IndexLimits.Fit(signature, 256),
+            FileName = IndexLimits.Fit(string.IsNullOrWhiteSpace(displayName) ? "upload" : displayName, IndexLimits.NameMaxLength),
+            ZipEntry = IndexLimits.Fit(zipEntry, IndexLimits.PathMaxLength),
+            Signature = IndexLimits.Fit(signature, IndexLimits.NameMaxLength),
             Source = source,
         };
         string target = PathOf(row.Id);
@@ -266,9 +266,9 @@ public sealed partial class QuarantineService(PorticoDbContext db, IOptions<Scan
                 {
                     Id = id,
                     QuarantinedAt = record.QuarantinedAt,
-                    FileName = IndexLimits.Fit(record.FileName ?? "unknown", 256),
-                    ZipEntry = IndexLimits.Fit(record.ZipEntry, 1024),
-                    Signature = IndexLimits.Fit(record.Signature ?? "unknown", 256),
+                    FileName = IndexLimits.Fit(record.FileName ?? "unknown", IndexLimits.NameMaxLength),
+                    ZipEntry = IndexLimits.Fit(record.ZipEntry, IndexLimits.PathMaxLength),
+                    Signature = IndexLimits.Fit(record.Signature ?? "unknown", IndexLimits.NameMaxLength),
                     Source = new IngestSource(Enum.TryParse(record.Source?.Kind, out IngestSourceKind kind) ? kind : IngestSourceKind.Import, record.Source?.Id, record.Source?.Name, record.Source?.Address),
                 };
             }

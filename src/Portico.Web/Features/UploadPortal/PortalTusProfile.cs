@@ -89,7 +89,7 @@ public sealed class PortalTusProfile : TusProfile
             UploadId = record.Id,
             Kind = kind,
             StudyInstanceUid = kind == AttachmentKind ? record.Metadata.GetValueOrDefault("studyInstanceUid")?.Trim() : null,
-            FileName = IndexLimits.Fit(record.FileName, 1024),
+            FileName = IndexLimits.Fit(record.FileName, IndexLimits.PathMaxLength),
             Length = record.Length,
             Status = PortalFileStatus.Receiving,
             CreatedAt = record.CreatedAt,
