@@ -23,20 +23,25 @@ public static class PorticoDbContextOptions
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };
 
-    /// <summary>SQLite with the pragmas of <see cref="SqlitePragmaInterceptor"/>; creates the database's directory.</summary>
+    /// <summary>
+    /// SQLite with the pragmas of <see cref="SqlitePragmaInterceptor"/>; creates the database's directory. Text
+    /// parameters lose their NULs on both providers (<see cref="NulCharacterInterceptor"/>).
+    /// </summary>
     public static DbContextOptionsBuilder UsePorticoSqlite(this DbContextOptionsBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
         EnsureSqliteDirectory(connectionString);
         return builder
             .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
-            .AddInterceptors(SqlitePragmaInterceptor.Instance);
+            .AddInterceptors(SqlitePragmaInterceptor.Instance, NulCharacterInterceptor.Instance);
     }
 
     public static DbContextOptionsBuilder UsePorticoPostgreSql(this DbContextOptionsBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgreSqlMigrationsAssembly));
+        return builder
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgreSqlMigrationsAssembly))
+            .AddInterceptors(NulCharacterInterceptor.Instance);
     }
 
     private static void EnsureSqliteDirectory(string connectionString)
