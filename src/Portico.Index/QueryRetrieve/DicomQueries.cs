@@ -26,28 +26,62 @@ public sealed class DicomQueries(PorticoDbContext db)
     /// this call, so a caller that turns it into a DIMSE status around the enumeration sees it.
     /// </exception>
     public IAsyncEnumerable<DicomDataset> FindAsync(
-        QueryRetrieveModel model, DicomDataset identifier, QueryLimits limits, CancellationToken cancellationToken)
+        QueryRetrieveModel model, DicomDataset identifier, QueryLimits limits, CancellationToken cancellationToken) =>
+        FindAsync(model, identifier, limits, relational: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FindAsync(QueryRetrieveModel, DicomDataset, QueryLimits, CancellationToken)"/>; with
+    /// <paramref name="relational"/> the unique keys of the levels above may be absent or matched like any other key
+    /// (PS3.4 §C.4.1.2.2, relational queries): QIDO-RS searches all series or all instances.
+    /// </summary>
+    public IAsyncEnumerable<DicomDataset> FindAsync(
+        QueryRetrieveModel model, DicomDataset identifier, QueryLimits limits, bool relational, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxMatches);
-        return StreamAsync(model, identifier, limits.MaxMatches, cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfNegative(limits.Offset ?? 0);
+        return StreamAsync(model, identifier, limits, relational, cancellationToken);
     }
 
     private async IAsyncEnumerable<DicomDataset> StreamAsync(
-        QueryRetrieveModel model, DicomDataset identifier, int maxMatches, [EnumeratorCancellation] CancellationToken cancellationToken)
+        QueryRetrieveModel model, DicomDataset identifier, QueryLimits limits, bool relational, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         QueryRetrieveLevel level = ReadLevel(model, identifier);
-        IQueryable<QueryRow> rows = Matches(model, level, identifier).Take(maxMatches);
-        await foreach (QueryRow row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        IQueryable<QueryRow> rows = Matches(model, level, identifier, relational);
+        if (limits.Offset is { } offset)
+        {
+            rows = InKeyOrder(rows, level).Skip(offset);
+        }
+
+        await foreach (QueryRow row in rows.Take(limits.MaxMatches).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             yield return Response(row, model, level, identifier);
         }
     }
 
-    private IQueryable<QueryRow> Matches(QueryRetrieveModel model, QueryRetrieveLevel level, DicomDataset identifier)
+    /// <summary>Whether a value given for <paramref name="tag"/> is matched (else it could only be returned).</summary>
+    public static bool CanMatch(DicomTag tag) => QueryKey.Find(tag) is { Matching: not KeyMatching.ReturnOnly };
+
+    /// <summary>Every key the index can return for a match at <paramref name="level"/> of the Study Root model.</summary>
+    public static IEnumerable<DicomTag> ReturnKeysAt(QueryRetrieveLevel level) =>
+        QueryKey.Supported.Where(k => k.LevelIn(QueryRetrieveModel.StudyRoot) <= level && k.LevelIn(QueryRetrieveModel.StudyRoot) >= QueryRetrieveLevel.Study).Select(k => k.Tag);
+
+    private static IQueryable<QueryRow> InKeyOrder(IQueryable<QueryRow> rows, QueryRetrieveLevel level) => level switch
     {
-        RequireUniqueKeysAbove(model, level, identifier);
+        QueryRetrieveLevel.Patient => rows.OrderBy(r => r.PatientId),
+        QueryRetrieveLevel.Study => rows.OrderBy(r => r.StudyInstanceUid),
+        QueryRetrieveLevel.Series => rows.OrderBy(r => r.SeriesInstanceUid),
+        _ => rows.OrderBy(r => r.SopInstanceUid),
+    };
+
+    private IQueryable<QueryRow> Matches(QueryRetrieveModel model, QueryRetrieveLevel level, DicomDataset identifier, bool relational)
+    {
+        if (!relational)
+        {
+            RequireUniqueKeysAbove(model, level, identifier);
+        }
+
         IQueryable<QueryRow> rows = Rows(level);
         foreach (DicomItem item in identifier)
         {

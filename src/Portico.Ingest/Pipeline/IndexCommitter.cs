@@ -81,14 +81,14 @@ public sealed partial class IndexCommitter(
         {
             _uncommitted.TryRemove(uid, out _);
             return string.Equals(stored, sha, StringComparison.Ordinal)
-                ? IngestOutcome.Duplicate(uid, instance.Header.StudyInstanceUid)
+                ? IngestOutcome.Duplicate(instance.Header, instance.Header.StudyInstanceUid)
                 : await CommitAsync(instance, cancellationToken).ConfigureAwait(false);
         }
 
         // The row is written whatever the caller does next: the file is already durable.
         Task<IngestOutcome> commit = Enqueue(instance, background: true);
         _ = FinishInBackgroundAsync(commit, uid);
-        return new IngestOutcome(IngestStatus.Stored, uid, instance.Header.StudyInstanceUid, null);
+        return IngestOutcome.Stored(instance.Header);
     }
 
     private async Task FinishInBackgroundAsync(Task<IngestOutcome> commit, string uid)
@@ -368,7 +368,7 @@ public sealed partial class IndexCommitter(
                     return null; // a conflict: its policy is applied by the other path
                 }
 
-                outcomes.Add(IngestOutcome.Duplicate(h.SopInstanceUid, existing.StudyInstanceUid));
+                outcomes.Add(IngestOutcome.Duplicate(h, existing.StudyInstanceUid));
                 continue;
             }
 
@@ -405,7 +405,7 @@ public sealed partial class IndexCommitter(
             study.NumberOfInstances++;
             study.SizeBytes += p.Blob.Length;
             study.LastReceivedAt = p.ReceivedAt.UtcDateTime;
-            outcomes.Add(new IngestOutcome(IngestStatus.Stored, h.SopInstanceUid, h.StudyInstanceUid, null));
+            outcomes.Add(IngestOutcome.Stored(h));
         }
 
         // Parents first, for the foreign keys; the counts are final by now. Every study and series here gained an instance.
@@ -476,7 +476,7 @@ public sealed partial class IndexCommitter(
             {
                 if (string.Equals(existing.Sha256, sha, StringComparison.Ordinal))
                 {
-                    outcomes.Add(IngestOutcome.Duplicate(h.SopInstanceUid, existing.Series.Study.StudyInstanceUid));
+                    outcomes.Add(IngestOutcome.Duplicate(h, existing.Series.Study.StudyInstanceUid));
                     continue;
                 }
 
@@ -492,7 +492,7 @@ public sealed partial class IndexCommitter(
                     existing.ReceivedAt = p.ReceivedAt.UtcDateTime;
                     existing.Source = p.Source;
                     owner.LastReceivedAt = p.ReceivedAt.UtcDateTime;
-                    outcomes.Add(new IngestOutcome(IngestStatus.Conflict, h.SopInstanceUid, owner.StudyInstanceUid, "An instance with this SOP Instance UID was stored with different content; it was replaced (Portico:Ingest:OnConflict=Overwrite)."));
+                    outcomes.Add(new IngestOutcome(IngestStatus.Conflict, h.SopInstanceUid, owner.StudyInstanceUid, "An instance with this SOP Instance UID was stored with different content; it was replaced (Portico:Ingest:OnConflict=Overwrite).") { SopClassUid = h.SopClassUid, SeriesInstanceUid = h.SeriesInstanceUid });
                 }
                 else
                 {
@@ -526,7 +526,7 @@ public sealed partial class IndexCommitter(
             study.NumberOfInstances++;
             study.SizeBytes += p.Blob.Length;
             study.LastReceivedAt = p.ReceivedAt.UtcDateTime;
-            outcomes.Add(new IngestOutcome(IngestStatus.Stored, h.SopInstanceUid, h.StudyInstanceUid, null));
+            outcomes.Add(IngestOutcome.Stored(h));
         }
 
         await AddStudyLabelsAsync(db, pending, studies, cancellationToken).ConfigureAwait(false);

@@ -14,6 +14,7 @@ using Portico.Web.Features.Audit;
 using Portico.Web.Features.Auth;
 using Portico.Web.Features.Dicom;
 using Portico.Web.Features.DicomNetwork;
+using Portico.Web.Features.DicomWeb;
 using Portico.Web.Features.Health;
 using Portico.Web.Features.Instances;
 using Portico.Web.Features.Scanning;
@@ -190,7 +191,8 @@ public static class WebHostingExtensions
     private static bool IsUpload(HttpRequest request) =>
         (HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/instances", StringComparison.OrdinalIgnoreCase))
         || request.Path.StartsWithSegments("/api/uploads", StringComparison.OrdinalIgnoreCase)
-        || request.Path.StartsWithSegments("/api/portal/uploads", StringComparison.OrdinalIgnoreCase);
+        || request.Path.StartsWithSegments("/api/portal/uploads", StringComparison.OrdinalIgnoreCase)
+        || DicomWebApi.IsStore(request);
 
     public static WebApplication UsePorticoWeb(this WebApplication app)
     {
@@ -230,6 +232,7 @@ public static class WebHostingExtensions
         app.MapAuthApi();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapDicomWebApi();
         app.MapUploadsApi();
         app.MapDicomIdentitiesApi();
         app.MapDicomAssociationsApi();
