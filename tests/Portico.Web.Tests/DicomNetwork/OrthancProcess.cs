@@ -30,26 +30,59 @@ internal sealed class OrthancProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<OrthancProcess> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Orthanc's DICOMweb plugin (Debian package orthanc-dicomweb, installed by scripts/test.sh).</summary>
+    public const string DicomWebPlugin = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+
+    public static Task<OrthancProcess> StartAsync(CancellationToken cancellationToken) => StartAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Starts Orthanc; with <paramref name="dicomWebServer"/> its DICOMweb plugin is loaded and knows that server as
+    /// <c>portico</c>, called with <c>Authorization: Bearer</c> and the given API key.
+    /// </summary>
+    public static async Task<OrthancProcess> StartAsync((Uri Url, string ApiKey)? dicomWebServer, CancellationToken cancellationToken)
     {
         string directory = Path.Combine(Path.GetTempPath(), "portico-orthanc", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         int httpPort = ExternalTool.FreePort();
         int dicomPort = ExternalTool.FreePort();
-        var config = new
+        var config = new Dictionary<string, object>
         {
-            Name = "portico-test",
-            StorageDirectory = Path.Combine(directory, "db"),
-            IndexDirectory = Path.Combine(directory, "db"),
-            HttpPort = httpPort,
-            HttpBindAddress = "127.0.0.1",
-            DicomPort = dicomPort,
-            DicomAet = AETitle,
-            RemoteAccessAllowed = false,
-            AuthenticationEnabled = false,
-            DicomScuTimeout = 30,
-            Plugins = Array.Empty<string>(),
+            ["Name"] = "portico-test",
+            ["StorageDirectory"] = Path.Combine(directory, "db"),
+            ["IndexDirectory"] = Path.Combine(directory, "db"),
+            ["HttpPort"] = httpPort,
+            ["HttpBindAddress"] = "127.0.0.1",
+            ["DicomPort"] = dicomPort,
+            ["DicomAet"] = AETitle,
+            ["RemoteAccessAllowed"] = false,
+            ["AuthenticationEnabled"] = false,
+            ["DicomScuTimeout"] = 30,
+            ["Plugins"] = Array.Empty<string>(),
         };
+        if (dicomWebServer is ({ } url, { } apiKey))
+        {
+            if (!File.Exists(DicomWebPlugin))
+            {
+                throw new InvalidOperationException($"{DicomWebPlugin} is missing: run scripts/test.sh, which installs orthanc-dicomweb.");
+            }
+
+            config["Plugins"] = new[] { DicomWebPlugin };
+            config["DicomWeb"] = new Dictionary<string, object>
+            {
+                ["Enable"] = true,
+                ["Root"] = "/dicom-web/",
+                ["EnableWado"] = false,
+                ["Servers"] = new Dictionary<string, object>
+                {
+                    ["portico"] = new Dictionary<string, object>
+                    {
+                        ["Url"] = url.ToString(),
+                        ["HttpHeaders"] = new Dictionary<string, string> { ["Authorization"] = "Bearer " + apiKey },
+                    },
+                },
+            };
+        }
+
         string path = Path.Combine(directory, "orthanc.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config), cancellationToken);
         Process process = ExternalTool.Start("Orthanc", [path]);
