@@ -69,6 +69,32 @@ public sealed class DicomWebApiTests(PorticoFactory factory) : IClassFixture<Por
         Assert.Equal(first, await client.GetByteArrayAsync($"/api/instances/{sop}/file", Ct));
     }
 
+    [Fact]
+    public async Task Stow_ABodyThatBreaksOffInItsSecondPart_KeepsTheFirstAndSaysTheRestFailed()
+    {
+        byte[] whole = TestFiles.WithNewUids("CT_small.dcm", out _, out string wholeSop);
+        byte[] cut = TestFiles.WithNewUids("MR_small.dcm", out _, out string cutSop);
+        const string boundary = "cut-boundary";
+        using var body = new MemoryStream();
+        body.Write(System.Text.Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n"));
+        body.Write(whole);
+        body.Write(System.Text.Encoding.ASCII.GetBytes($"\r\n--{boundary}\r\nContent-Type: application/dicom\r\n\r\n"));
+        body.Write(cut.AsSpan(0, cut.Length / 2));
+        using var content = new ByteArrayContent(body.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/related; type=\"application/dicom\"; boundary={boundary}");
+        using HttpClient client = factory.Admin();
+
+        using HttpResponseMessage response = await client.PostAsync(Root + "/studies", content, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using JsonDocument answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(wholeSop, Text(Assert.Single(Items(answer.RootElement, "00081199")), "00081155"));
+        Assert.Single(Items(answer.RootElement, "00081198"));
+        Assert.Contains("ended before its last part was complete", Assert.Single(response.Headers.GetValues("Warning")), StringComparison.Ordinal);
+        Assert.Equal(whole, await client.GetByteArrayAsync($"/api/instances/{wholeSop}/file", Ct));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/instances/{cutSop}", Ct)).StatusCode);
+    }
+
     [Theory]
     [InlineData("application/dicom", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("multipart/related; type=\"application/dicom+json\"; boundary=b", HttpStatusCode.UnsupportedMediaType)]

@@ -297,7 +297,7 @@ public static class DicomWebApi
             string media = range.MediaType.Value?.ToLowerInvariant() ?? "";
             string? type = range.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value.Value;
             bool dicom = media is "*/*" or "multipart/*" or "application/dicom"
-                || (media == "multipart/related" && (type is null || HeaderUtilities.RemoveQuotes(type).Equals("application/dicom")));
+                || (media == "multipart/related" && (type is null || HeaderUtilities.RemoveQuotes(type).Equals("application/dicom", StringComparison.OrdinalIgnoreCase)));
             if (!dicom)
             {
                 continue;
