@@ -30,9 +30,10 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TCP_NODELAY=1
 
-echo "==> npm packages of the tests (tus-js-client, the reference tus client; axe-core, the accessibility rules)"
+echo "==> npm packages of the tests (tus-js-client, the reference tus client; axe-core, the accessibility rules; dicomweb-client, OHIF's DICOMweb library)"
 npm ci --prefix tests/tus-client --no-audit --no-fund --loglevel=error >/dev/null
 npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error >/dev/null
+npm ci --prefix tests/dicomweb-client --no-audit --no-fund --loglevel=error >/dev/null
 
 echo "==> build"
 dotnet build Portico.slnx -c Release -warnaserror -nologo -v quiet
