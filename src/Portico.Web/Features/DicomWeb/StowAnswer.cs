@@ -54,21 +54,18 @@ internal sealed class StowAnswer(string root)
     }
 
     /// <summary>A part that is not a DICOM file.</summary>
-    public void Refused(int part, string reason)
-    {
-        var item = new DicomDataset();
-        item.AddOrUpdate<ushort>(DicomTags.FailureReason, DicomVR.US, CStoreTarget.CannotUnderstand);
-        _failed.Add(item);
-        _warnings.Add($"Part {part}: {reason}");
-    }
+    public void Refused(int part, string reason) => Unreadable($"Part {part}: {reason}");
 
     /// <summary>The request body ended inside a part: that part is refused, the ones before it stand.</summary>
-    public void BrokenOff(string reason)
+    public void BrokenOff(string reason) => Unreadable($"The request ended before its last part was complete: {reason}");
+
+    /// <summary>A part whose UIDs are unknown: its failure item holds the reason code only.</summary>
+    private void Unreadable(string warning)
     {
         var item = new DicomDataset();
         item.AddOrUpdate<ushort>(DicomTags.FailureReason, DicomVR.US, CStoreTarget.CannotUnderstand);
         _failed.Add(item);
-        _warnings.Add($"The request ended before its last part was complete: {reason}");
+        _warnings.Add(warning);
     }
 
     public DicomDataset ToDataset()
