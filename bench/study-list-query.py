@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times GET /api/studies queries against a running Portico and prints p50/p95/p99 per query (a Markdown table).
+"""Times GET /api/studies and QIDO-RS queries against a running Portico and prints p50/p95/p99 per query (Markdown tables).
 
   study-list-query.py URL API_KEY EXPECTED_TOTAL [REQUESTS] [WARMUP]
 
@@ -74,6 +74,46 @@ for name, query, total in CASES:
     if query == "":
         first_page_p95 = p95
     print(f"| {name} | {page['total']:,} | {percentile(timings, 50):.1f} | {p95:.1f} | "
+          f"{percentile(timings, 99):.1f} | {timings[-1]:.1f} |")
+
+# QIDO-RS (DICOMweb) searches of the same index: no target of their own; each must answer a JSON array of at most
+# `limit` matches. They go through C-FIND's matching and come in UID order, so that limit and offset page.
+QIDO_CASES = [
+    ("QIDO studies, limit 100", "/studies?limit=100"),
+    ("QIDO studies, limit 100, offset 50,000", "/studies?limit=100&offset=50000"),
+    ("QIDO PatientName=DOE*", "/studies?PatientName=DOE*&limit=100"),
+    ("QIDO StudyDate 2020", "/studies?StudyDate=20200101-20201231&limit=100"),
+    ("QIDO ModalitiesInStudy=MR", "/studies?ModalitiesInStudy=MR&limit=100"),
+    ("QIDO all series, Modality=MR", "/series?Modality=MR&limit=100"),
+]
+qido_headers = {"Authorization": "Bearer " + key, "Accept": "application/dicom+json"}
+
+
+def qido(query):
+    connection.request("GET", "/api/dicomweb" + query, headers=qido_headers)
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise SystemExit(f"GET /api/dicomweb{query}: HTTP {response.status}: {body[:200]!r}")
+    return json.loads(body)
+
+
+print()
+print("| QIDO-RS query | matches | p50 ms | p95 ms | p99 ms | max ms |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, query in QIDO_CASES:
+    matches = qido(query)
+    if not isinstance(matches, list) or len(matches) > 100:
+        failures.append(f"{name}: {type(matches).__name__} of {len(matches)}")
+    for _ in range(warmup):
+        qido(query)
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        qido(query)
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    print(f"| {name} | {len(matches)} | {percentile(timings, 50):.1f} | {percentile(timings, 95):.1f} | "
           f"{percentile(timings, 99):.1f} | {timings[-1]:.1f} |")
 
 print()
