@@ -330,6 +330,25 @@ public sealed class DicomWebApiTests(PorticoFactory factory) : IClassFixture<Por
         return [.. JsonDocument.Parse(body).RootElement.EnumerateArray().Select(e => e.Clone())];
     }
 
+    [Fact]
+    public async Task Stow_APartOfAnotherType_IsRefusedAndTheOthersStored()
+    {
+        byte[] file = TestFiles.WithNewUids("CT_small.dcm", out _, out string sop);
+        using MultipartContent content = Multipart(file);
+        var json = new ByteArrayContent("[{}]"u8.ToArray());
+        json.Headers.ContentType = new MediaTypeHeaderValue("application/dicom+json");
+        content.Add(json);
+        using HttpClient client = factory.Admin();
+
+        using HttpResponseMessage response = await client.PostAsync(Root + "/studies", content, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using JsonDocument answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(sop, Text(Assert.Single(Items(answer.RootElement, "00081199")), "00081155"));
+        Assert.Single(Items(answer.RootElement, "00081198"));
+        Assert.Equal("299 portico \"Part 2: Part is not application/dicom.\"", Assert.Single(response.Headers.GetValues("Warning")));
+    }
+
     private static MultipartContent Multipart(params byte[][] files)
     {
         var content = new MultipartContent("related", "part-" + Guid.NewGuid().ToString("N"));

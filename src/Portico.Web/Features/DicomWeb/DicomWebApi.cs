@@ -237,7 +237,8 @@ public static class DicomWebApi
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 index++;
-                if (section.ContentType is { } partType && !partType.StartsWith("application/dicom", StringComparison.OrdinalIgnoreCase))
+                if (section.ContentType is { } partType
+                    && !(MediaTypeHeaderValue.TryParse(partType, out MediaTypeHeaderValue? part) && part.MediaType.Equals("application/dicom", StringComparison.OrdinalIgnoreCase)))
                 {
                     answer.Refused(index, "Part is not application/dicom.");
                     continue;
