@@ -122,6 +122,7 @@ public sealed class DicomDevicesTests(PorticoServer server, BrowserSession brows
         await Expect(refused).ToContainTextAsync("127.0.0.1");
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Troubleshooting" })).ToContainTextAsync("AE title mismatch");
         await Expect(page.GetByText("Download CA certificate")).ToHaveAttributeAsync("href", "/api/dicom/ca.pem");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Connecting a device" })).ToContainTextAsync(Server.BaseAddress + "api/dicomweb");
         await page.SetViewportSizeAsync(1280, 1000);
         await ScreenshotAsync(page, "dicom-devices");
         await refused.GetByRole(AriaRole.Button, new() { Name = "Create identity from this AE title" }).ClickAsync();
