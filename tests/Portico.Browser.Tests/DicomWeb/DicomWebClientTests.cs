@@ -10,15 +10,15 @@ namespace Portico.Browser.Tests.DicomWeb;
 /// <summary>
 /// dicomweb-client, the DICOMweb library OHIF Viewer is built on (npm, tests/dicomweb-client, installed by
 /// scripts/test.sh), run in Chromium on a page of a signed-in user, as a viewer served beside Portico would run:
-/// the session cookie is its credential. It stores a file, searches for it at each level, reads its metadata and
-/// retrieves it.
+/// the session cookie is its credential. It stores a file, searches for it at each level, reads its metadata,
+/// retrieves it and retrieves its frame (what a viewer renders).
 /// </summary>
 public sealed class DicomWebClientTests(PorticoServer server, BrowserSession browser) : BrowserTest<PorticoServer>(server, browser)
 {
-    private sealed record Report(int Studies, string StudyUid, string SeriesUid, string SopUid, string MetadataSopUid, string PatientName, string Instance);
+    private sealed record Report(int Studies, string StudyUid, string SeriesUid, string SopUid, string MetadataSopUid, string PatientName, string Instance, string[] Frames);
 
     [Fact]
-    public async Task The_library_OHIF_uses_stores_searches_and_retrieves_through_Portico()
+    public async Task The_library_OHIF_uses_stores_searches_and_retrieves_instances_and_frames_through_Portico()
     {
         string name = "WEBCLIENT" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
         byte[] file = DicomSamples.WithNewUids("MR_small.dcm", out string studyUid, out string sopUid, change: ds =>
@@ -39,13 +39,14 @@ public sealed class DicomWebClientTests(PorticoServer server, BrowserSession bro
               const sop = instances[0]['00080018'].Value[0];
               const metadata = await client.retrieveStudyMetadata({ studyInstanceUID: study });
               const instance = new Uint8Array(await client.retrieveInstance({ studyInstanceUID: study, seriesInstanceUID: series, sopInstanceUID: sop }));
-              let binary = '';
-              instance.forEach(b => binary += String.fromCharCode(b));
+              const frames = await client.retrieveInstanceFrames({ studyInstanceUID: study, seriesInstanceUID: series, sopInstanceUID: sop, frameNumbers: [1] });
+              const base64 = bytes => { let binary = ''; new Uint8Array(bytes).forEach(b => binary += String.fromCharCode(b)); return btoa(binary); };
               return JSON.stringify({
                 studies: studies.length, studyUid: study, seriesUid: series, sopUid: sop,
                 metadataSopUid: metadata[0]['00080018'].Value[0],
                 patientName: metadata[0]['00100010'].Value[0].Alphabetic,
-                instance: btoa(binary),
+                instance: base64(instance),
+                frames: frames.map(base64),
               });
             }
             """,
@@ -58,6 +59,13 @@ public sealed class DicomWebClientTests(PorticoServer server, BrowserSession bro
         Assert.Equal(sopUid, report.MetadataSopUid);
         Assert.Equal(name + "^VIEWER", report.PatientName);
         Assert.Equal(file, Convert.FromBase64String(report.Instance));
+        // MR_small: one native frame of 64 × 64 16-bit pixels, the value of Pixel Data (7FE0,0010) OW, explicit VR
+        // little endian: after its tag, VR, two reserved bytes and the 4-byte length (trailing padding follows it).
+        byte[] frame = Convert.FromBase64String(Assert.Single(report.Frames));
+        int header = file.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xE0, 0x7F, 0x10, 0x00, (byte)'O', (byte)'W', 0, 0]);
+        Assert.True(header > 0, "no Pixel Data element in the file");
+        Assert.Equal(64 * 64 * 2, BitConverter.ToInt32(file, header + 8));
+        Assert.Equal(file.AsSpan(header + 12, 64 * 64 * 2).ToArray(), frame);
     }
 
     private static string Script()

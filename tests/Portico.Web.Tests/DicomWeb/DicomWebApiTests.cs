@@ -281,6 +281,68 @@ public sealed class DicomWebApiTests(PorticoFactory factory) : IClassFixture<Por
         Assert.False(instance.TryGetProperty("7FE00010", out _));
     }
 
+    /// <summary>Each frame is what pydicom (the third-party reference) cuts from the stored file: native and encapsulated.</summary>
+    /// <remarks>The RLE files carry a Basic Offset Table; a copy without one has one fragment per frame.</remarks>
+    [Theory]
+    [InlineData("rtdose.dcm", "15,1,2", "1.2.840.10008.1.2.1", false)]
+    [InlineData("SC_rgb_rle_32bit_2frame.dcm", "2,1", "1.2.840.10008.1.2.5", false)]
+    [InlineData("SC_rgb_rle_2frame.dcm", "1,2", "1.2.840.10008.1.2.5", true)]
+    [InlineData("JPEG-lossy.dcm", "1", "1.2.840.10008.1.2.4.51", false)]
+    public async Task Frames_AreThoseOfTheStoredFile_AsPydicomCutsThem(string name, string frames, string transferSyntax, bool withoutOffsetTable)
+    {
+        byte[] file = Portico.Tests.Shared.DicomSamples.WithNewUids(name, out string study, out string sop, change: ds =>
+        {
+            if (withoutOffsetTable && ds.Find(DicomTags.PixelData) is Portico.Dicom.Data.DicomFragments pixels)
+            {
+                pixels.Fragments[0] = new Portico.Dicom.Data.DicomFragment(ReadOnlyMemory<byte>.Empty, null);
+            }
+        });
+        using HttpClient client = factory.Admin();
+        (await client.PostAsync(Root + "/studies", Multipart(file), Ct)).EnsureSuccessStatusCode();
+        string series = Text(Assert.Single(await SearchAsync(client, $"/studies/{study}/series")), "0020000E");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Root}/studies/{study}/series/{series}/instances/{sop}/frames/{frames}");
+        request.Headers.TryAddWithoutValidation("Accept", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
+
+        using HttpResponseMessage response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        List<(string ContentType, byte[] Body)> parts = await PartsAsync(response, "application/octet-stream");
+        byte[][] expected = await PydicomFramesAsync(await client.GetByteArrayAsync($"/api/instances/{sop}/file", Ct));
+        int[] numbers = [.. frames.Split(',').Select(int.Parse)];
+        Assert.Equal(numbers.Length, parts.Count);
+        for (int i = 0; i < numbers.Length; i++)
+        {
+            Assert.Equal($"application/octet-stream; transfer-syntax={transferSyntax}", parts[i].ContentType);
+            Assert.True(expected[numbers[i] - 1].AsSpan().SequenceEqual(parts[i].Body), $"frame {numbers[i]} differs from pydicom's");
+        }
+    }
+
+    [Theory]
+    [InlineData("rtdose_expb.dcm", "1", null, HttpStatusCode.NotAcceptable, "stored big endian")]
+    [InlineData("rtdose.dcm", "16", null, HttpStatusCode.NotFound, "There is no frame 16: the instance has 15.")]
+    [InlineData("rtdose.dcm", "0", null, HttpStatusCode.BadRequest, "is not a list of frame numbers")]
+    [InlineData("rtdose.dcm", "1,x", null, HttpStatusCode.BadRequest, "is not a list of frame numbers")]
+    [InlineData("rtplan.dcm", "1", null, HttpStatusCode.NotFound, "has no pixel data")]
+    [InlineData("SC_rgb_rle_2frame.dcm", "1", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=1.2.840.10008.1.2.1", HttpStatusCode.NotAcceptable, "does not transcode")]
+    [InlineData("rtdose.dcm", "1", "image/png", HttpStatusCode.NotAcceptable, "Rendered images are not supported")]
+    public async Task Frames_ThatCannotBeSent_AreRefusedWithWhy(string name, string frames, string? accept, HttpStatusCode expected, string detail)
+    {
+        byte[] file = TestFiles.WithNewUids(name, out string study, out string sop);
+        using HttpClient client = factory.Admin();
+        (await client.PostAsync(Root + "/studies", Multipart(file), Ct)).EnsureSuccessStatusCode();
+        string series = Text(Assert.Single(await SearchAsync(client, $"/studies/{study}/series")), "0020000E");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Root}/studies/{study}/series/{series}/instances/{sop}/frames/{frames}");
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using HttpResponseMessage response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Contains(detail, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/studies/1.2.3", "No study 1.2.3.")]
     [InlineData("/studies/1.2.3/series/1.2.4/metadata", "No series 1.2.4 in study 1.2.3.")]
@@ -363,11 +425,48 @@ public sealed class DicomWebApiTests(PorticoFactory factory) : IClassFixture<Por
         return content;
     }
 
-    private static async Task<List<(string ContentType, byte[] Body)>> PartsAsync(HttpResponseMessage response)
+    /// <summary>Every frame of a DICOM file as pydicom reads it (python3-pydicom, installed by scripts/test.sh).</summary>
+    private static async Task<byte[][]> PydicomFramesAsync(byte[] file)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"portico-frames-{Guid.NewGuid():N}.dcm");
+        await File.WriteAllBytesAsync(path, file, Ct);
+        try
+        {
+            const string script = """
+                import base64, json, sys
+                import pydicom
+                from pydicom import encaps
+                ds = pydicom.dcmread(sys.argv[1])
+                n = int(ds.get("NumberOfFrames", 1) or 1)
+                if ds.file_meta.TransferSyntaxUID.is_compressed:
+                    frames = list(encaps.generate_pixel_data_frame(ds.PixelData, n))
+                else:
+                    size = ds.Rows * ds.Columns * ds.SamplesPerPixel * ds.BitsAllocated // 8
+                    frames = [ds.PixelData[i * size:(i + 1) * size] for i in range(n)]
+                print(json.dumps([base64.b64encode(f).decode() for f in frames]))
+                """;
+            var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(script);
+            start.ArgumentList.Add(path);
+            using System.Diagnostics.Process python = System.Diagnostics.Process.Start(start)!;
+            Task<string> output = python.StandardOutput.ReadToEndAsync(Ct);
+            Task<string> errors = python.StandardError.ReadToEndAsync(Ct);
+            await python.WaitForExitAsync(Ct);
+            Assert.True(python.ExitCode == 0, "pydicom failed: " + await errors);
+            return [.. JsonSerializer.Deserialize<string[]>(await output)!.Select(Convert.FromBase64String)];
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<List<(string ContentType, byte[] Body)>> PartsAsync(HttpResponseMessage response, string partType = "application/dicom")
     {
         MediaTypeHeaderValue type = response.Content.Headers.ContentType!;
         Assert.Equal("multipart/related", type.MediaType);
-        Assert.Contains(type.Parameters, p => p.Name == "type" && p.Value == "\"application/dicom\"");
+        Assert.Contains(type.Parameters, p => p.Name == "type" && p.Value == $"\"{partType}\"");
         string boundary = type.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"');
         var reader = new MultipartReader(boundary, await response.Content.ReadAsStreamAsync(Ct));
         var parts = new List<(string, byte[])>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -64,6 +65,8 @@ public static class DicomWebApi
             .WithName("WadoSeries").WithSummary("WADO-RS: every instance of the series, as stored.");
         api.MapGet("/studies/{study}/series/{series}/instances/{instance}", (string study, string series, string instance, HttpContext c, PorticoDbContext db, IBlobStore b) => RetrieveAsync(c, db, b, study, series, instance))
             .WithName("WadoInstance").WithSummary("WADO-RS: one instance, as stored.");
+        api.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", (string study, string series, string instance, string frames, HttpContext c, PorticoDbContext db, IBlobStore b) => FramesAsync(c, db, b, study, series, instance, frames))
+            .WithName("WadoFrames").WithSummary("WADO-RS: frames of an instance (a comma-separated list, from 1), as stored: native pixel data little endian, encapsulated frames in their transfer syntax.");
         api.MapGet("/studies/{study}/metadata", (string study, HttpContext c, PorticoDbContext db, IBlobStore b) => MetadataAsync(c, db, b, study, null, null))
             .WithName("WadoStudyMetadata").WithSummary("WADO-RS: the study's instances as DICOM JSON, pixel data left out.");
         api.MapGet("/studies/{study}/series/{series}/metadata", (string study, string series, HttpContext c, PorticoDbContext db, IBlobStore b) => MetadataAsync(c, db, b, study, series, null))
@@ -166,6 +169,119 @@ public static class DicomWebApi
 
         await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), cancellationToken);
         return TypedResults.Empty;
+    }
+
+    private static async Task<IResult> FramesAsync(HttpContext context, PorticoDbContext db, IBlobStore blobs, string study, string series, string instance, string frameList)
+    {
+        CancellationToken cancellationToken = context.RequestAborted;
+        int[] numbers = [.. frameList.Split(',').Select(f => int.TryParse(f.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 0)];
+        if (numbers.Length == 0 || numbers.Contains(0))
+        {
+            return TypedResults.Problem($"'{frameList}' is not a list of frame numbers (1, 2, ... separated by commas).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid frame list");
+        }
+
+        List<StoredFile> files = await FilesAsync(db, study, series, instance, cancellationToken);
+        if (files.Count == 0)
+        {
+            return NotFound(study, series, instance);
+        }
+
+        await using Stream stream = blobs.OpenRead(BlobKey.Parse(files[0].BlobKey));
+        FrameLocator frames;
+        try
+        {
+            frames = await FrameLocator.ReadAsync(stream, cancellationToken);
+        }
+        catch (FrameException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: e.StatusCode == StatusCodes.Status404NotFound ? "Not found" : "Not acceptable");
+        }
+
+        if (numbers.FirstOrDefault(n => n > frames.Count) is > 0 and int missing)
+        {
+            return TypedResults.Problem($"There is no frame {missing}: the instance has {frames.Count}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+
+        if (!AcceptsFrames(context.Request, frames.TransferSyntaxUid, out string refusal))
+        {
+            return NotAcceptable(refusal);
+        }
+
+        string boundary = "portico-" + Guid.NewGuid().ToString("N");
+        context.Response.ContentType = $"multipart/related; type=\"application/octet-stream\"; boundary={boundary}";
+        Stream body = context.Response.Body;
+        byte[] head = Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: application/octet-stream; transfer-syntax={frames.TransferSyntaxUid}\r\n\r\n");
+        byte[] buffer = new byte[64 * 1024];
+        foreach (int number in numbers)
+        {
+            await body.WriteAsync(head, cancellationToken);
+            foreach (FrameLocator.Segment segment in frames.Frame(number))
+            {
+                if (!segment.InFile)
+                {
+                    await body.WriteAsync(segment.Bytes, cancellationToken);
+                    continue;
+                }
+
+                stream.Position = segment.Offset;
+                for (long left = segment.Length; left > 0;)
+                {
+                    int read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken);
+                    if (read == 0)
+                    {
+                        throw new EndOfStreamException("The stored file ended inside its pixel data.");
+                    }
+
+                    await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    left -= read;
+                }
+            }
+
+            await body.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
+        }
+
+        await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), cancellationToken);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// Frames go as stored, as <c>application/octet-stream</c> parts with their transfer syntax: an Accept without a
+    /// transfer syntax or with <c>*</c> takes them; one naming transfer syntaxes must name theirs.
+    /// </summary>
+    private static bool AcceptsFrames(HttpRequest request, string transferSyntaxUid, out string refusal)
+    {
+        refusal = "";
+        IList<MediaTypeHeaderValue> accepted = request.GetTypedHeaders().Accept;
+        if (accepted.Count == 0)
+        {
+            return true;
+        }
+
+        bool any = false;
+        foreach (MediaTypeHeaderValue range in accepted)
+        {
+            string media = range.MediaType.Value?.ToLowerInvariant() ?? "";
+            string type = HeaderUtilities.RemoveQuotes(range.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value ?? "").Value?.ToLowerInvariant() ?? "";
+            bool frames = media is "*/*" or "multipart/*" or "application/octet-stream"
+                || (media == "multipart/related" && (type.Length == 0 || type == "application/octet-stream" || type.StartsWith("image/", StringComparison.Ordinal) || type.StartsWith("video/", StringComparison.Ordinal)));
+            if (!frames)
+            {
+                continue;
+            }
+
+            any = true;
+            string? syntax = range.Parameters.FirstOrDefault(p => p.Name.Equals("transfer-syntax", StringComparison.OrdinalIgnoreCase))?.Value.Value;
+            string wanted = syntax is null ? "*" : HeaderUtilities.RemoveQuotes(syntax).Value ?? "*";
+            if (wanted == "*" || wanted == transferSyntaxUid)
+            {
+                return true;
+            }
+        }
+
+        refusal = any
+            ? $"Portico sends frames as stored and does not transcode; these are in {transferSyntaxUid}. Ask with transfer-syntax=* or that one."
+            : "Frames are answered as multipart/related; type=\"application/octet-stream\". Rendered images are not supported.";
+        return false;
     }
 
     private static async Task<IResult> MetadataAsync(HttpContext context, PorticoDbContext db, IBlobStore blobs, string study, string? series, string? instance)
