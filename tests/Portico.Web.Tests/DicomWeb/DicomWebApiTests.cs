@@ -282,21 +282,21 @@ public sealed class DicomWebApiTests(PorticoFactory factory) : IClassFixture<Por
     }
 
     /// <summary>Each frame is what pydicom (the third-party reference) cuts from the stored file: native and encapsulated.</summary>
-    /// <remarks>The RLE files carry a Basic Offset Table; a copy without one has one fragment per frame.</remarks>
+    /// <remarks>
+    /// The RLE files carry a Basic Offset Table; a copy without one has one fragment per frame. The "large" copies hold
+    /// frames past 64 KiB, which Portico copies from the file as ranges instead of reading them into memory: three
+    /// native CT frames of different content, and two fragments of 70,002 bytes behind a rewritten offset table.
+    /// </remarks>
     [Theory]
-    [InlineData("rtdose.dcm", "15,1,2", "1.2.840.10008.1.2.1", false)]
-    [InlineData("SC_rgb_rle_32bit_2frame.dcm", "2,1", "1.2.840.10008.1.2.5", false)]
-    [InlineData("SC_rgb_rle_2frame.dcm", "1,2", "1.2.840.10008.1.2.5", true)]
-    [InlineData("JPEG-lossy.dcm", "1", "1.2.840.10008.1.2.4.51", false)]
-    public async Task Frames_AreThoseOfTheStoredFile_AsPydicomCutsThem(string name, string frames, string transferSyntax, bool withoutOffsetTable)
+    [InlineData("rtdose.dcm", "15,1,2", "1.2.840.10008.1.2.1", "")]
+    [InlineData("SC_rgb_rle_32bit_2frame.dcm", "2,1", "1.2.840.10008.1.2.5", "")]
+    [InlineData("SC_rgb_rle_2frame.dcm", "1,2", "1.2.840.10008.1.2.5", "no offset table")]
+    [InlineData("JPEG-lossy.dcm", "1", "1.2.840.10008.1.2.4.51", "")]
+    [InlineData("CT_small.dcm", "3,1", "1.2.840.10008.1.2.1", "large")]
+    [InlineData("SC_rgb_rle_2frame.dcm", "2", "1.2.840.10008.1.2.5", "large")]
+    public async Task Frames_AreThoseOfTheStoredFile_AsPydicomCutsThem(string name, string frames, string transferSyntax, string variant)
     {
-        byte[] file = Portico.Tests.Shared.DicomSamples.WithNewUids(name, out string study, out string sop, change: ds =>
-        {
-            if (withoutOffsetTable && ds.Find(DicomTags.PixelData) is Portico.Dicom.Data.DicomFragments pixels)
-            {
-                pixels.Fragments[0] = new Portico.Dicom.Data.DicomFragment(ReadOnlyMemory<byte>.Empty, null);
-            }
-        });
+        byte[] file = Portico.Tests.Shared.DicomSamples.WithNewUids(name, out string study, out string sop, change: ds => Vary(ds, variant));
         using HttpClient client = factory.Admin();
         (await client.PostAsync(Root + "/studies", Multipart(file), Ct)).EnsureSuccessStatusCode();
         string series = Text(Assert.Single(await SearchAsync(client, $"/studies/{study}/series")), "0020000E");
@@ -423,6 +423,31 @@ public sealed class DicomWebApiTests(PorticoFactory factory) : IClassFixture<Por
         }
 
         return content;
+    }
+
+    private static void Vary(Portico.Dicom.Data.DicomDataset dataset, string variant)
+    {
+        switch (variant, dataset.Find(DicomTags.PixelData))
+        {
+            case ("no offset table", Portico.Dicom.Data.DicomFragments pixels):
+                pixels.Fragments[0] = new Portico.Dicom.Data.DicomFragment(ReadOnlyMemory<byte>.Empty, null);
+                break;
+            case ("large", Portico.Dicom.Data.DicomFragments pixels):
+                const int length = 70_002;
+                byte[] table = new byte[8];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(table.AsSpan(4), 8 + length);
+                pixels.Fragments.Clear();
+                pixels.Fragments.Add(new Portico.Dicom.Data.DicomFragment(table, null));
+                pixels.Fragments.Add(new Portico.Dicom.Data.DicomFragment(Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray(), null));
+                pixels.Fragments.Add(new Portico.Dicom.Data.DicomFragment(Enumerable.Range(0, length).Select(i => (byte)(i * 13)).ToArray(), null));
+                break;
+            case ("large", Portico.Dicom.Data.DicomElement pixels):
+                byte[] frame = pixels.Value.ToArray();
+                byte[] three = [.. frame, .. frame.Select(b => (byte)~b), .. frame.Reverse()];
+                dataset.Add(new Portico.Dicom.Data.DicomElement(DicomTags.PixelData, pixels.VR, three));
+                dataset.AddOrUpdate(DicomTags.NumberOfFrames, DicomVR.IS, "3");
+                break;
+        }
     }
 
     /// <summary>Every frame of a DICOM file as pydicom reads it (python3-pydicom, installed by scripts/test.sh).</summary>
