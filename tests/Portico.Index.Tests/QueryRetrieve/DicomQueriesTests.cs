@@ -414,6 +414,30 @@ public abstract class DicomQueriesTests(IIndexDatabase database)
         Assert.Equal(2, matches.Count);
     }
 
+    /// <summary>QIDO-RS pages with an offset, in UID order, and searches all series or a study's instances (relational).</summary>
+    [Fact]
+    public async Task FindAsync_OffsetAndRelational_PageInUidOrderAndSpanTheLevelsAbove()
+    {
+        World w = await SeedAsync();
+        await using PorticoDbContext db = database.CreateContext();
+        var queries = new DicomQueries(db);
+        DicomDataset studies = Identifier("STUDY", (DicomTags.PatientID, DicomVR.LO, w.Prefix + "*"), (DicomTags.StudyInstanceUID, DicomVR.UI, ""));
+
+        List<DicomDataset> first = await ToListAsync(queries.FindAsync(QueryRetrieveModel.StudyRoot, studies, new QueryLimits { MaxMatches = 2, Offset = 0 }, Ct));
+        List<DicomDataset> rest = await ToListAsync(queries.FindAsync(QueryRetrieveModel.StudyRoot, studies, new QueryLimits { MaxMatches = 2, Offset = 2 }, Ct));
+        DicomDataset allSeries = Identifier("SERIES", (DicomTags.PatientID, DicomVR.LO, w.Prefix + "*"), (DicomTags.SeriesInstanceUID, DicomVR.UI, ""));
+        List<DicomDataset> series = await ToListAsync(queries.FindAsync(QueryRetrieveModel.StudyRoot, allSeries, new QueryLimits { Offset = 0 }, relational: true, Ct));
+        DicomDataset studyInstances = Identifier("IMAGE", (DicomTags.StudyInstanceUID, DicomVR.UI, w.StudyA1), (DicomTags.SOPInstanceUID, DicomVR.UI, ""));
+        List<DicomDataset> instances = await ToListAsync(queries.FindAsync(QueryRetrieveModel.StudyRoot, studyInstances, new QueryLimits { Offset = 1 }, relational: true, Ct));
+
+        Assert.Equal([w.StudyA1, w.StudyA2, w.StudyB1], first.Concat(rest).Select(m => m.GetString(DicomTags.StudyInstanceUID)));
+        Assert.Equal([w.SeriesCt, w.SeriesSr, w.SeriesMr, w.SeriesUs], series.Select(m => m.GetString(DicomTags.SeriesInstanceUID)));
+        Assert.Equal(w.StudyB1, series[^1].GetString(DicomTags.StudyInstanceUID));
+        Assert.Equal([w.Ct2, w.Sr1], instances.Select(m => m.GetString(DicomTags.SOPInstanceUID)));
+        Assert.Equal(w.SeriesSr, instances[^1].GetString(DicomTags.SeriesInstanceUID));
+        await Assert.ThrowsAsync<InvalidQueryException>(() => ToListAsync(queries.FindAsync(QueryRetrieveModel.StudyRoot, allSeries, QueryLimits.Default, Ct)));
+    }
+
     [Fact]
     public async Task ResolveRetrieveAsync_StudyLevel_YieldsEveryInstanceOfTheListedStudies()
     {
