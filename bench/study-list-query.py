@@ -43,13 +43,29 @@ def percentile(sorted_values, p):
 connection = http.client.HTTPConnection(target.hostname, target.port)
 
 
-def get(query):
-    connection.request("GET", "/api/studies" + ("?" + query if query else ""), headers=headers)
+def fetch(path, request_headers):
+    connection.request("GET", path, headers=request_headers)
     response = connection.getresponse()
     body = response.read()
     if response.status != 200:
-        raise SystemExit(f"GET /api/studies?{query}: HTTP {response.status}: {body[:200]!r}")
+        raise SystemExit(f"GET {path}: HTTP {response.status}: {body[:200]!r}")
     return json.loads(body)
+
+
+def get(query):
+    return fetch("/api/studies" + ("?" + query if query else ""), headers)
+
+
+def timed(request, query):
+    """Warm-up requests, then the timed ones; their latencies in ms, sorted."""
+    for _ in range(warmup):
+        request(query)
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        request(query)
+        timings.append((time.perf_counter() - start) * 1000)
+    return sorted(timings)
 
 
 failures = []
@@ -62,14 +78,7 @@ for name, query, total in CASES:
         failures.append(f"{name}: total {page['total']}, expected {total}")
     if len(page["items"]) != min(50, max(0, page["total"] - (page["page"] - 1) * 50)):
         failures.append(f"{name}: {len(page['items'])} rows for total {page['total']}")
-    for _ in range(warmup):
-        get(query)
-    timings = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        get(query)
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
+    timings = timed(get, query)
     p95 = percentile(timings, 95)
     if query == "":
         first_page_p95 = p95
@@ -90,12 +99,7 @@ qido_headers = {"Authorization": "Bearer " + key, "Accept": "application/dicom+j
 
 
 def qido(query):
-    connection.request("GET", "/api/dicomweb" + query, headers=qido_headers)
-    response = connection.getresponse()
-    body = response.read()
-    if response.status != 200:
-        raise SystemExit(f"GET /api/dicomweb{query}: HTTP {response.status}: {body[:200]!r}")
-    return json.loads(body)
+    return fetch("/api/dicomweb" + query, qido_headers)
 
 
 print()
@@ -105,14 +109,7 @@ for name, query in QIDO_CASES:
     matches = qido(query)
     if not isinstance(matches, list) or len(matches) > 100:
         failures.append(f"{name}: {type(matches).__name__} of {len(matches)}")
-    for _ in range(warmup):
-        qido(query)
-    timings = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        qido(query)
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
+    timings = timed(qido, query)
     print(f"| {name} | {len(matches)} | {percentile(timings, 50):.1f} | {percentile(timings, 95):.1f} | "
           f"{percentile(timings, 99):.1f} | {timings[-1]:.1f} |")
 

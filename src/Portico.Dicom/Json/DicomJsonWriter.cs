@@ -39,6 +39,9 @@ public static class DicomJsonWriter
     // JSON text is UTF-8 (RFC 8259); only what JSON and HTML embedding need is escaped, so names stay legible.
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
 
+    /// <summary>Options for a writer the caller makes itself for <see cref="Write"/> (an array of results, streamed): the same escaping as <see cref="Serialize"/>.</summary>
+    public static JsonWriterOptions WriterOptions => new() { Encoder = Encoder };
+
     /// <summary>Writes <paramref name="dataset"/> as one DICOM JSON object and returns the text.</summary>
     /// <exception cref="InvalidOperationException">Sequences nest deeper than <see cref="DicomJsonOptions.MaxDepth"/> (or refer to themselves).</exception>
     public static string Serialize(DicomDataset dataset, bool indented = false, DicomJsonOptions? options = null)

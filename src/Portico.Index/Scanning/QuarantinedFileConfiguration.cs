@@ -7,8 +7,6 @@ namespace Portico.Index.Scanning;
 
 internal sealed class QuarantinedFileConfiguration : IEntityTypeConfiguration<QuarantinedFile>
 {
-    /// <summary>Longest ZIP entry path kept (nested archive prefix included).</summary>
-
     public void Configure(EntityTypeBuilder<QuarantinedFile> builder)
     {
         builder.ToTable("QuarantinedFiles");

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -37,8 +35,6 @@ public static class DicomWebApi
     public const string Root = "/api/dicomweb";
 
     private const string DicomJson = "application/dicom+json";
-
-    private static readonly JavaScriptEncoder JsonEncoder = JavaScriptEncoder.Create(UnicodeRanges.All);
 
     private static readonly DicomJsonOptions WithoutPixelData = new() { IncludeNotLoaded = false };
 
@@ -147,27 +143,22 @@ public static class DicomWebApi
             return NotFound(study, series, instance);
         }
 
-        if (!AcceptsDicom(context.Request, files, out string? refusal))
+        if (!AcceptsAsStored(context.Request, IsDicomPart, [.. files.Select(f => f.TransferSyntaxUid)], "instances", out string refusal))
         {
-            return NotAcceptable(refusal);
+            return NotAcceptable(refusal.Length > 0 ? refusal : "WADO-RS retrieval answers multipart/related; type=\"application/dicom\". Rendered images, frames and bulk data are not supported.");
         }
 
-        string boundary = "portico-" + Guid.NewGuid().ToString("N");
-        context.Response.ContentType = $"multipart/related; type=\"application/dicom\"; boundary={boundary}";
-        Stream body = context.Response.Body;
+        var parts = new MultipartRelated(context.Response, "application/dicom");
         foreach (StoredFile file in files)
         {
-            string head = $"--{boundary}\r\nContent-Type: application/dicom; transfer-syntax={file.TransferSyntaxUid}\r\n\r\n";
-            await body.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken);
+            await parts.StartPartAsync($"application/dicom; transfer-syntax={file.TransferSyntaxUid}", cancellationToken);
             await using (Stream source = blobs.OpenRead(BlobKey.Parse(file.BlobKey)))
             {
-                await source.CopyToAsync(body, cancellationToken);
+                await source.CopyToAsync(parts.Body, cancellationToken);
             }
-
-            await body.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
         }
 
-        await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), cancellationToken);
+        await parts.EndAsync(cancellationToken);
         return TypedResults.Empty;
     }
 
@@ -202,87 +193,34 @@ public static class DicomWebApi
             return TypedResults.Problem($"There is no frame {missing}: the instance has {frames.Count}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
 
-        if (!AcceptsFrames(context.Request, frames.TransferSyntaxUid, out string refusal))
+        if (!AcceptsAsStored(context.Request, IsFramePart, [frames.TransferSyntaxUid], "frames", out string refusal))
         {
-            return NotAcceptable(refusal);
+            return NotAcceptable(refusal.Length > 0 ? refusal : "Frames are answered as multipart/related; type=\"application/octet-stream\". Rendered images are not supported.");
         }
 
-        string boundary = "portico-" + Guid.NewGuid().ToString("N");
-        context.Response.ContentType = $"multipart/related; type=\"application/octet-stream\"; boundary={boundary}";
-        Stream body = context.Response.Body;
-        byte[] head = Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: application/octet-stream; transfer-syntax={frames.TransferSyntaxUid}\r\n\r\n");
+        var parts = new MultipartRelated(context.Response, "application/octet-stream");
         byte[] buffer = new byte[64 * 1024];
         foreach (int number in numbers)
         {
-            await body.WriteAsync(head, cancellationToken);
+            await parts.StartPartAsync($"application/octet-stream; transfer-syntax={frames.TransferSyntaxUid}", cancellationToken);
             foreach (FrameLocator.Segment segment in frames.Frame(number))
             {
-                if (!segment.InFile)
-                {
-                    await body.WriteAsync(segment.Bytes, cancellationToken);
-                    continue;
-                }
-
-                stream.Position = segment.Offset;
-                for (long left = segment.Length; left > 0;)
-                {
-                    int read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken);
-                    if (read == 0)
-                    {
-                        throw new EndOfStreamException("The stored file ended inside its pixel data.");
-                    }
-
-                    await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    left -= read;
-                }
+                await segment.CopyToAsync(stream, parts.Body, buffer, cancellationToken);
             }
-
-            await body.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
         }
 
-        await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), cancellationToken);
+        await parts.EndAsync(cancellationToken);
         return TypedResults.Empty;
     }
 
-    /// <summary>
-    /// Frames go as stored, as <c>application/octet-stream</c> parts with their transfer syntax: an Accept without a
-    /// transfer syntax or with <c>*</c> takes them; one naming transfer syntaxes must name theirs.
-    /// </summary>
-    private static bool AcceptsFrames(HttpRequest request, string transferSyntaxUid, out string refusal)
-    {
-        refusal = "";
-        IList<MediaTypeHeaderValue> accepted = request.GetTypedHeaders().Accept;
-        if (accepted.Count == 0)
-        {
-            return true;
-        }
+    /// <summary>A media range WADO-RS retrieval of instances answers: <c>application/dicom</c>, bare or in multipart/related.</summary>
+    private static bool IsDicomPart(string media, string type) =>
+        media is "*/*" or "multipart/*" or "application/dicom" || (media == "multipart/related" && type is "" or "application/dicom");
 
-        bool any = false;
-        foreach (MediaTypeHeaderValue range in accepted)
-        {
-            string media = range.MediaType.Value?.ToLowerInvariant() ?? "";
-            string type = HeaderUtilities.RemoveQuotes(range.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value ?? "").Value?.ToLowerInvariant() ?? "";
-            bool frames = media is "*/*" or "multipart/*" or "application/octet-stream"
-                || (media == "multipart/related" && (type.Length == 0 || type == "application/octet-stream" || type.StartsWith("image/", StringComparison.Ordinal) || type.StartsWith("video/", StringComparison.Ordinal)));
-            if (!frames)
-            {
-                continue;
-            }
-
-            any = true;
-            string? syntax = range.Parameters.FirstOrDefault(p => p.Name.Equals("transfer-syntax", StringComparison.OrdinalIgnoreCase))?.Value.Value;
-            string wanted = syntax is null ? "*" : HeaderUtilities.RemoveQuotes(syntax).Value ?? "*";
-            if (wanted == "*" || wanted == transferSyntaxUid)
-            {
-                return true;
-            }
-        }
-
-        refusal = any
-            ? $"Portico sends frames as stored and does not transcode; these are in {transferSyntaxUid}. Ask with transfer-syntax=* or that one."
-            : "Frames are answered as multipart/related; type=\"application/octet-stream\". Rendered images are not supported.";
-        return false;
-    }
+    /// <summary>A media range frames are answered in: <c>application/octet-stream</c>, or an image or video type, in multipart/related.</summary>
+    private static bool IsFramePart(string media, string type) =>
+        media is "*/*" or "multipart/*" or "application/octet-stream"
+        || (media == "multipart/related" && (type is "" or "application/octet-stream" || type.StartsWith("image/", StringComparison.Ordinal) || type.StartsWith("video/", StringComparison.Ordinal)));
 
     private static async Task<IResult> MetadataAsync(HttpContext context, PorticoDbContext db, IBlobStore blobs, string study, string? series, string? instance)
     {
@@ -330,10 +268,9 @@ public static class DicomWebApi
             return UnsupportedType($"STOW-RS takes multipart/related; type=\"application/dicom\" (got '{context.Request.ContentType ?? "none"}').");
         }
 
-        string? type = mediaType.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value.Value;
-        if (type is not null && !string.Equals(HeaderUtilities.RemoveQuotes(type).Value, "application/dicom", StringComparison.OrdinalIgnoreCase))
+        if (Parameter(mediaType, "type") is { } type && !type.Equals("application/dicom", StringComparison.OrdinalIgnoreCase))
         {
-            return UnsupportedType($"Portico stores DICOM files (type=\"application/dicom\"); metadata with bulk data ('{HeaderUtilities.RemoveQuotes(type)}') is not supported.");
+            return UnsupportedType($"Portico stores DICOM files (type=\"application/dicom\"); metadata with bulk data ('{type}') is not supported.");
         }
 
         string? boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
@@ -395,10 +332,12 @@ public static class DicomWebApi
             .ToListAsync(cancellationToken);
 
     /// <summary>
-    /// WADO-RS retrieval sends each instance as stored. An Accept that names transfer syntaxes is honoured only when every
-    /// instance is in one of them (Portico does not transcode); none named, or <c>transfer-syntax=*</c>, takes any.
+    /// WADO-RS sends instances and frames as stored (Portico does not transcode). The Accept ranges of the right media
+    /// type (<paramref name="fits"/>, given the media type and its <c>type</c> parameter, lower case) are honoured when one
+    /// has no transfer syntax or <c>*</c>, or when together they name every transfer syntax in <paramref name="stored"/>.
     /// </summary>
-    private static bool AcceptsDicom(HttpRequest request, List<StoredFile> files, out string refusal)
+    /// <param name="refusal">Why not, or empty when no range is of the right media type (the caller says which it answers).</param>
+    private static bool AcceptsAsStored(HttpRequest request, Func<string, string, bool> fits, IReadOnlyCollection<string> stored, string what, out string refusal)
     {
         refusal = "";
         IList<MediaTypeHeaderValue> accepted = request.GetTypedHeaders().Accept;
@@ -408,39 +347,33 @@ public static class DicomWebApi
         }
 
         var syntaxes = new HashSet<string>(StringComparer.Ordinal);
-        bool anySyntax = false;
         foreach (MediaTypeHeaderValue range in accepted)
         {
             string media = range.MediaType.Value?.ToLowerInvariant() ?? "";
-            string? type = range.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value.Value;
-            bool dicom = media is "*/*" or "multipart/*" or "application/dicom"
-                || (media == "multipart/related" && (type is null || HeaderUtilities.RemoveQuotes(type).Equals("application/dicom", StringComparison.OrdinalIgnoreCase)));
-            if (!dicom)
+            if (fits(media, Parameter(range, "type")?.ToLowerInvariant() ?? ""))
             {
-                continue;
+                syntaxes.Add(Parameter(range, "transfer-syntax") ?? "*");
             }
-
-            string? syntax = range.Parameters.FirstOrDefault(p => p.Name.Equals("transfer-syntax", StringComparison.OrdinalIgnoreCase))?.Value.Value;
-            string wanted = syntax is null ? "*" : HeaderUtilities.RemoveQuotes(syntax).Value ?? "*";
-            anySyntax |= wanted == "*";
-            syntaxes.Add(wanted);
         }
 
         if (syntaxes.Count == 0)
         {
-            refusal = "WADO-RS retrieval answers multipart/related; type=\"application/dicom\". Rendered images, frames and bulk data are not supported.";
             return false;
         }
 
-        if (anySyntax || files.All(f => syntaxes.Contains(f.TransferSyntaxUid)))
+        if (syntaxes.Contains("*") || stored.All(syntaxes.Contains))
         {
             return true;
         }
 
-        string stored = string.Join(", ", files.Select(f => f.TransferSyntaxUid).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-        refusal = $"Portico sends instances as stored and does not transcode; these are in {stored}. Ask with transfer-syntax=* or one of those.";
+        refusal = $"Portico sends {what} as stored and does not transcode; these are in {string.Join(", ", stored.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))}. Ask with transfer-syntax=* or one of those.";
         return false;
     }
+
+    private static string? Parameter(MediaTypeHeaderValue range, string name) =>
+        range.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } parameter
+            ? HeaderUtilities.RemoveQuotes(parameter.Value).Value
+            : null;
 
     private static bool Accepts(HttpRequest request, params string[] types)
     {
@@ -451,7 +384,7 @@ public static class DicomWebApi
 
     private static async Task WriteJsonArrayAsync(HttpResponse response, IAsyncEnumerable<DicomDataset> datasets, CancellationToken cancellationToken, DicomJsonOptions? options = null)
     {
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = JsonEncoder });
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, DicomJsonWriter.WriterOptions);
         writer.WriteStartArray();
         await foreach (DicomDataset dataset in datasets.WithCancellation(cancellationToken))
         {
@@ -465,7 +398,7 @@ public static class DicomWebApi
 
     private static async Task WriteJsonAsync(HttpResponse response, DicomDataset dataset, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = JsonEncoder });
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, DicomJsonWriter.WriterOptions);
         DicomJsonWriter.Write(writer, dataset);
         await writer.FlushAsync(cancellationToken);
     }

@@ -28,7 +28,28 @@ internal sealed class FrameLocator
     /// <summary>One piece of a frame: bytes already read, or a range of the file.</summary>
     public readonly record struct Segment(ReadOnlyMemory<byte> Bytes, long Offset, long Length)
     {
-        public bool InFile => Bytes.IsEmpty && Length > 0;
+        /// <summary>Writes the segment to <paramref name="target"/>, reading it from <paramref name="file"/> when it lies there.</summary>
+        public async Task CopyToAsync(Stream file, Stream target, byte[] buffer, CancellationToken cancellationToken)
+        {
+            if (!Bytes.IsEmpty || Length == 0)
+            {
+                await target.WriteAsync(Bytes, cancellationToken);
+                return;
+            }
+
+            file.Position = Offset;
+            for (long left = Length; left > 0;)
+            {
+                int read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException("The stored file ended inside its pixel data.");
+                }
+
+                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                left -= read;
+            }
+        }
     }
 
     /// <summary>The transfer syntax the frames are in (Explicit VR Little Endian for native pixel data).</summary>
