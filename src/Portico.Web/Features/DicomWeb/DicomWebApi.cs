@@ -30,7 +30,7 @@ namespace Portico.Web.Features.DicomWeb;
 /// <see cref="DicomQueries"/>), WADO-RS retrieval of instances as stored and of their metadata, and STOW-RS storage
 /// through the ingest pipeline, so a file sent this way is validated, de-duplicated and made durable like any other.
 /// </summary>
-public static class DicomWebApi
+public static partial class DicomWebApi
 {
     public const string Root = "/api/dicomweb";
 
@@ -69,6 +69,7 @@ public static class DicomWebApi
             .WithName("WadoSeriesMetadata").WithSummary("WADO-RS: the series' instances as DICOM JSON.");
         api.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", (string study, string series, string instance, HttpContext c, PorticoDbContext db, IBlobStore b) => MetadataAsync(c, db, b, study, series, instance))
             .WithName("WadoInstanceMetadata").WithSummary("WADO-RS: one instance as DICOM JSON.");
+        MapRendered(api);
 
         api.RequireAuthorization(Permissions.StudiesView);
 
@@ -320,7 +321,7 @@ public static class DicomWebApi
         return TypedResults.Empty;
     }
 
-    private sealed record StoredFile(string SopInstanceUid, string BlobKey, string TransferSyntaxUid);
+    private sealed record StoredFile(string SeriesInstanceUid, string SopInstanceUid, string BlobKey, string TransferSyntaxUid);
 
     private static Task<List<StoredFile>> FilesAsync(PorticoDbContext db, string study, string? series, string? instance, CancellationToken cancellationToken) =>
         db.Instances.AsNoTracking()
@@ -328,7 +329,7 @@ public static class DicomWebApi
             .Where(i => series == null || i.Series.SeriesInstanceUid == series)
             .Where(i => instance == null || i.SopInstanceUid == instance)
             .OrderBy(i => i.Series.SeriesNumber).ThenBy(i => i.Series.SeriesInstanceUid).ThenBy(i => i.InstanceNumber).ThenBy(i => i.SopInstanceUid)
-            .Select(i => new StoredFile(i.SopInstanceUid, i.BlobKey, i.TransferSyntaxUid))
+            .Select(i => new StoredFile(i.Series.SeriesInstanceUid, i.SopInstanceUid, i.BlobKey, i.TransferSyntaxUid))
             .ToListAsync(cancellationToken);
 
     /// <summary>

@@ -19,8 +19,9 @@ internal sealed class FrameLocator
 
     private readonly List<Segment[]> _frames;
 
-    private FrameLocator(string transferSyntaxUid, List<Segment[]> frames)
+    private FrameLocator(DicomDataset dataset, string transferSyntaxUid, List<Segment[]> frames)
     {
+        Dataset = dataset;
         TransferSyntaxUid = transferSyntaxUid;
         _frames = frames;
     }
@@ -52,6 +53,9 @@ internal sealed class FrameLocator
         }
     }
 
+    /// <summary>The instance's data set, its large values (pixel data among them) left in the file.</summary>
+    public DicomDataset Dataset { get; }
+
     /// <summary>The transfer syntax the frames are in (Explicit VR Little Endian for native pixel data).</summary>
     public string TransferSyntaxUid { get; }
 
@@ -59,6 +63,37 @@ internal sealed class FrameLocator
 
     /// <summary>The segments of frame <paramref name="number"/> (1-based).</summary>
     public Segment[] Frame(int number) => _frames[number - 1];
+
+    /// <summary>Reads frame <paramref name="number"/> (1-based) into memory: at most <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="FrameException">The frame is larger than that.</exception>
+    public async Task<byte[]> ReadFrameAsync(Stream file, int number, long maxBytes, CancellationToken cancellationToken)
+    {
+        Segment[] segments = Frame(number);
+        long total = segments.Sum(s => s.Length);
+        if (total > maxBytes)
+        {
+            throw new FrameException($"Frame {number} holds {total:N0} bytes, more than the {maxBytes:N0} Portico renders.");
+        }
+
+        var bytes = new byte[total];
+        int at = 0;
+        foreach (Segment segment in segments)
+        {
+            if (!segment.Bytes.IsEmpty || segment.Length == 0)
+            {
+                segment.Bytes.Span.CopyTo(bytes.AsSpan(at));
+            }
+            else
+            {
+                file.Position = segment.Offset;
+                await file.ReadExactlyAsync(bytes.AsMemory(at, (int)segment.Length), cancellationToken);
+            }
+
+            at += (int)segment.Length;
+        }
+
+        return bytes;
+    }
 
     /// <summary>Reads the structure of the file in <paramref name="stream"/> (a seekable stream of the stored file).</summary>
     /// <exception cref="FrameException">The instance has no pixel data, or its frames cannot be told apart.</exception>
@@ -69,18 +104,19 @@ internal sealed class FrameLocator
         int frames = int.TryParse(dataset.GetString(DicomTags.NumberOfFrames)?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 1;
         return dataset.Find(DicomTags.PixelData) switch
         {
-            DicomFragments fragments => new FrameLocator(file.TransferSyntax.Uid, await EncapsulatedAsync(stream, fragments, frames, cancellationToken)),
+            DicomFragments fragments => new FrameLocator(dataset, file.TransferSyntax.Uid, await EncapsulatedAsync(stream, fragments, frames, cancellationToken)),
             DicomElement pixels when file.TransferSyntax.IsBigEndian =>
                 throw new FrameException("The pixel data is stored big endian; frames are sent little endian only. Retrieve the instance instead."),
-            DicomElement pixels => new FrameLocator(TransferSyntax.ExplicitVRLittleEndian.Uid, Native(dataset, pixels, frames)),
+            DicomElement pixels => new FrameLocator(dataset, TransferSyntax.ExplicitVRLittleEndian.Uid, Native(dataset, pixels, frames)),
             _ => throw new FrameException("The instance has no pixel data.", StatusCodes.Status404NotFound),
         };
     }
 
     private static List<Segment[]> Native(DicomDataset dataset, DicomElement pixels, int frames)
     {
-        long bits = (long)dataset.GetValue<ushort>(DicomTags.Rows) * dataset.GetValue<ushort>(DicomTags.Columns)
-            * Math.Max((ushort)1, dataset.GetValue<ushort>(DicomTags.SamplesPerPixel)) * dataset.GetValue<ushort>(DicomTags.BitsAllocated);
+        // YBR_FULL_422 keeps two chroma samples per pair of pixels: two samples per pixel, not three (PS3.3 C.7.6.3.1.2).
+        int samples = (dataset.GetString(DicomTags.PhotometricInterpretation)?.Trim()) == "YBR_FULL_422" ? 2 : Math.Max((ushort)1, dataset.GetValue<ushort>(DicomTags.SamplesPerPixel));
+        long bits = (long)dataset.GetValue<ushort>(DicomTags.Rows) * dataset.GetValue<ushort>(DicomTags.Columns) * samples * dataset.GetValue<ushort>(DicomTags.BitsAllocated);
         if (bits == 0 || bits % 8 != 0)
         {
             throw new FrameException("The frames of this pixel data do not start on byte boundaries. Retrieve the instance instead.");
