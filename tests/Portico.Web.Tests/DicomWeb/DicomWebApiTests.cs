@@ -324,7 +324,7 @@ public sealed class DicomWebApiTests(PorticoFactory factory) : IClassFixture<Por
     [InlineData("rtdose.dcm", "1,x", null, HttpStatusCode.BadRequest, "is not a list of frame numbers")]
     [InlineData("rtplan.dcm", "1", null, HttpStatusCode.NotFound, "has no pixel data")]
     [InlineData("SC_rgb_rle_2frame.dcm", "1", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=1.2.840.10008.1.2.1", HttpStatusCode.NotAcceptable, "does not transcode")]
-    [InlineData("rtdose.dcm", "1", "image/png", HttpStatusCode.NotAcceptable, "Rendered images are not supported")]
+    [InlineData("rtdose.dcm", "1", "image/png", HttpStatusCode.NotAcceptable, "For a picture, ask for")]
     public async Task Frames_ThatCannotBeSent_AreRefusedWithWhy(string name, string frames, string? accept, HttpStatusCode expected, string detail)
     {
         byte[] file = TestFiles.WithNewUids(name, out string study, out string sop);

@@ -146,7 +146,7 @@ public static partial class DicomWebApi
 
         if (!AcceptsAsStored(context.Request, IsDicomPart, [.. files.Select(f => f.TransferSyntaxUid)], "instances", out string refusal))
         {
-            return NotAcceptable(refusal.Length > 0 ? refusal : "WADO-RS retrieval answers multipart/related; type=\"application/dicom\". Rendered images, frames and bulk data are not supported.");
+            return NotAcceptable(refusal.Length > 0 ? refusal : "WADO-RS retrieval answers multipart/related; type=\"application/dicom\". Frames are at .../frames/{list}, pictures at .../rendered; bulk data URIs are not supported.");
         }
 
         var parts = new MultipartRelated(context.Response, "application/dicom");
@@ -196,7 +196,7 @@ public static partial class DicomWebApi
 
         if (!AcceptsAsStored(context.Request, IsFramePart, [frames.TransferSyntaxUid], "frames", out string refusal))
         {
-            return NotAcceptable(refusal.Length > 0 ? refusal : "Frames are answered as multipart/related; type=\"application/octet-stream\". Rendered images are not supported.");
+            return NotAcceptable(refusal.Length > 0 ? refusal : "Frames are answered as multipart/related; type=\"application/octet-stream\". For a picture, ask for .../frames/{n}/rendered.");
         }
 
         var parts = new MultipartRelated(context.Response, "application/octet-stream");

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Portico.Dicom.Data;
+using Portico.Dicom.Dictionary;
 using Portico.Dicom.IO;
 using Portico.Imaging;
 
@@ -21,6 +24,52 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
     /// <summary>What the caller asked for: which frame (1-based), the window, the largest size, and whether JPEG is acceptable.</summary>
     public sealed record Request(int Frame, VoiWindow? Window, (int Width, int Height)? Viewport, bool AcceptsPng, bool AcceptsJpeg);
 
+    /// <summary>What a viewer needs to know of an instance before asking for its frames: size, frames, windows, or why it cannot be shown.</summary>
+    public sealed record Description(int Rows, int Columns, int Frames, IReadOnlyList<VoiWindow> Windows, bool IsMonochrome, double FramesPerSecond, string? Refusal);
+
+    /// <summary>Reads the header of a stored instance and says whether and how its frames can be rendered.</summary>
+    public static async Task<Description> DescribeAsync(Stream stored, CancellationToken cancellationToken)
+    {
+        FrameLocator frames;
+        try
+        {
+            frames = await FrameLocator.ReadAsync(stored, cancellationToken);
+        }
+        catch (FrameException e)
+        {
+            return new Description(0, 0, 0, [], false, 0, e.Message);
+        }
+
+        PixelLayout layout;
+        try
+        {
+            layout = PixelLayout.FromDataset(frames.Dataset);
+        }
+        catch (RenderingException e)
+        {
+            return new Description(0, 0, frames.Count, [], false, 0, e.Message);
+        }
+
+        string syntax = frames.TransferSyntaxUid;
+        string? refusal = syntax is JpegBaseline || syntax == TransferSyntax.ExplicitVRLittleEndian.Uid || syntax == RleLossless ? null : Undecodable(syntax);
+        return new Description(layout.Rows, layout.Columns, frames.Count, layout.Windows, layout.IsMonochrome && syntax != JpegBaseline, FrameRate(frames.Dataset), refusal);
+    }
+
+    /// <summary>The rate a multi-frame instance was recorded at (Recommended Display Frame Rate, Cine Rate, Frame Time), else 0.</summary>
+    private static double FrameRate(DicomDataset dataset)
+    {
+        static double Number(DicomDataset d, DicomTag tag) =>
+            double.TryParse(d.GetString(tag)?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > 0 ? v : 0;
+
+        double rate = Number(dataset, DicomTags.RecommendedDisplayFrameRate);
+        rate = rate > 0 ? rate : Number(dataset, DicomTags.CineRate);
+        double frameTime = Number(dataset, DicomTags.FrameTime);
+        return rate > 0 ? rate : frameTime > 0 ? 1000 / frameTime : 0;
+    }
+
+    private static string Undecodable(string syntax) =>
+        $"Portico cannot decode pixel data stored as {TransferSyntax.Find(syntax)?.Name ?? syntax} to show it. Retrieve the frames or the instance instead.";
+
     /// <exception cref="FrameException">The instance has no such frame (404), or it cannot be rendered as asked (406).</exception>
     public static async Task<Rendition> RenderAsync(Stream stored, Request request, CancellationToken cancellationToken)
     {
@@ -41,6 +90,11 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         }
 
         string syntax = frames.TransferSyntaxUid;
+        if (syntax is not JpegBaseline && syntax != TransferSyntax.ExplicitVRLittleEndian.Uid && syntax != RleLossless)
+        {
+            throw new FrameException(Undecodable(syntax));
+        }
+
         if (syntax == JpegBaseline)
         {
             // Sent as stored: Portico has no JPEG codec, and a browser decodes baseline JPEG itself.
@@ -50,12 +104,6 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
             }
 
             return new Rendition(Jpeg, await frames.ReadFrameAsync(stored, request.Frame, MaxFrameBytes, cancellationToken), frames.Count);
-        }
-
-        if (syntax != TransferSyntax.ExplicitVRLittleEndian.Uid && syntax != RleLossless)
-        {
-            string name = TransferSyntax.Find(syntax)?.Name ?? syntax;
-            throw new FrameException($"Portico cannot decode pixel data stored as {name} to render it. Retrieve the frames or the instance instead.");
         }
 
         if (!request.AcceptsPng)

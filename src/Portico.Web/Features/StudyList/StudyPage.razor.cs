@@ -42,6 +42,9 @@ public sealed partial class StudyPage
 
     private bool _deleteOpen;
 
+    /// <summary>Series whose thumbnail failed (no pixel data, or stored in a form the server cannot decode).</summary>
+    private readonly HashSet<string> _noPicture = new(StringComparer.Ordinal);
+
     [Parameter]
     public string StudyInstanceUid { get; set; } = "";
 
@@ -309,6 +312,12 @@ public sealed partial class StudyPage
     private async Task<bool> AllowedAsync(ClaimsPrincipal user, string policy) => (await Authorization.AuthorizeAsync(user, policy)).Succeeded;
 
     private string? Invalid(string field) => _identityErrors?.ContainsKey(field) == true ? "true" : null;
+
+    private string ViewerUrl(string seriesUid) =>
+        $"/studies/{Uri.EscapeDataString(StudyInstanceUid)}/viewer?series={Uri.EscapeDataString(seriesUid)}";
+
+    private string ThumbnailUrl(string seriesUid) =>
+        $"{Portico.Web.Features.DicomWeb.DicomWebApi.Root}/studies/{Uri.EscapeDataString(StudyInstanceUid)}/series/{Uri.EscapeDataString(seriesUid)}/thumbnail?viewport=96,96";
 
     private static string Plural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 

@@ -1,0 +1,314 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Portico.Dicom.Data;
+using Portico.Dicom.Dictionary;
+using Portico.Dicom.Uids;
+using Portico.Dicom.Values;
+using Portico.Index.Access;
+using Portico.Tests.Shared;
+using Xunit;
+
+namespace Portico.Web.Tests.DicomWeb;
+
+/// <summary>
+/// WADO-RS rendered frames and thumbnails (what the viewer page shows): pictures checked against DCMTK's dcm2pnm on the
+/// stored file, decoded with netpbm's pngtopnm (both installed by scripts/test.sh); the window and viewport parameters;
+/// baseline JPEG frames sent as stored; and what is refused, with why.
+/// </summary>
+public sealed class RenderedTests(PorticoFactory factory) : IClassFixture<PorticoFactory>
+{
+    private const string Root = "/api/dicomweb";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("CT_small.dcm", "", "+Wm")] // no window in the file: its range of values
+    [InlineData("CT_small.dcm", "40,400", "+Ww 40 400")]
+    [InlineData("MR_small.dcm", "", "+Wi 1")] // the file's own window
+    [InlineData("SC_rgb_rle.dcm", "", "")]
+    public async Task Rendered_IsThePictureDcm2pnmDrawsOfTheStoredFile(string name, string window, string dcm2pnmWindow)
+    {
+        using HttpClient client = factory.Admin();
+        (string study, string series, string sop, byte[] stored) = await StoreAsync(client, name);
+
+        using HttpResponseMessage response = await client.GetAsync($"{InstanceUrl(study, series, sop)}/rendered{(window.Length > 0 ? "?window=" + window : "")}", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Image ours = await PngToPnmAsync(await response.Content.ReadAsByteArrayAsync(Ct));
+        Image theirs = await Dcm2PnmAsync(stored, dcm2pnmWindow);
+        AssertClose(theirs, ours);
+    }
+
+    [Fact]
+    public async Task Frames_OfAMultiFrameInstance_AreRenderedOneByOne_AndAListOrAFramePastTheLastIsRefused()
+    {
+        using HttpClient client = factory.Admin();
+        (string study, string series, string sop, byte[] stored) = await StoreAsync(client, "SC_rgb_rle_2frame.dcm");
+        string url = InstanceUrl(study, series, sop);
+
+        Image second = await PngToPnmAsync(await client.GetByteArrayAsync($"{url}/frames/2/rendered", Ct));
+        Image first = await PngToPnmAsync(await client.GetByteArrayAsync($"{url}/frames/1/rendered", Ct));
+
+        Assert.Equal((await Dcm2PnmAsync(stored, "", frame: 2)).Pixels, second.Pixels);
+        Assert.Equal((await Dcm2PnmAsync(stored, "", frame: 1)).Pixels, first.Pixels);
+        Assert.NotEqual(first.Pixels, second.Pixels);
+        await ExpectProblemAsync(client, $"{url}/frames/3/rendered", HttpStatusCode.NotFound, "There is no frame 3: the instance has 2.");
+        await ExpectProblemAsync(client, $"{url}/frames/1,2/rendered", HttpStatusCode.BadRequest, "is not one frame number");
+    }
+
+    [Fact]
+    public async Task Viewport_ShrinksThePictureKeepingItsShape_AndAThumbnailIsSmallByDefault()
+    {
+        using HttpClient client = factory.Admin();
+        (string study, string series, string sop, _) = await StoreAsync(client, "CT_small.dcm"); // 128 × 128
+        string url = InstanceUrl(study, series, sop);
+
+        Assert.Equal((64, 64), Size(await client.GetByteArrayAsync($"{url}/rendered?viewport=64,100", Ct)));
+        Assert.Equal((128, 128), Size(await client.GetByteArrayAsync($"{url}/rendered?viewport=1000,1000", Ct)));
+        Assert.Equal((128, 128), Size(await client.GetByteArrayAsync($"{url}/thumbnail", Ct)));
+        Assert.Equal((32, 32), Size(await client.GetByteArrayAsync($"{url}/thumbnail?viewport=32,48", Ct)));
+        Assert.Equal((48, 48), Size(await client.GetByteArrayAsync($"{Root}/studies/{study}/series/{series}/thumbnail?viewport=48,48", Ct)));
+        Assert.Equal((48, 48), Size(await client.GetByteArrayAsync($"{Root}/studies/{study}/thumbnail?viewport=48,48", Ct)));
+    }
+
+    [Fact]
+    public async Task StudyThumbnail_SkipsASeriesWithoutPictures_SeriesThumbnailIsItsMiddleImage()
+    {
+        using HttpClient client = factory.Admin();
+        string study = UidGenerator.NewUid();
+        string reports = UidGenerator.NewUid(), images = UidGenerator.NewUid();
+        await StoreAsync(client, "rtplan.dcm", ds => Place(ds, study, reports, seriesNumber: 1, instanceNumber: 1));
+        byte[][] mr = new byte[3][];
+        for (int i = 0; i < 3; i++)
+        {
+            int number = i + 1;
+            (_, _, _, mr[i]) = await StoreAsync(client, "MR_small.dcm", ds =>
+            {
+                Place(ds, study, images, seriesNumber: 2, instanceNumber: number);
+                // Each image a different picture: its window moved, so the thumbnails tell them apart.
+                ds.AddOrUpdate(DicomTags.WindowCenter, DicomVR.DS, (400 + (300 * number)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            });
+        }
+
+        byte[] thumbnail = await client.GetByteArrayAsync($"{Root}/studies/{study}/thumbnail?viewport=64,64", Ct);
+
+        AssertClose(await Dcm2PnmAsync(mr[1], "+Wi 1"), await PngToPnmAsync(thumbnail));
+        Assert.Equal(thumbnail, await client.GetByteArrayAsync($"{Root}/studies/{study}/series/{images}/thumbnail?viewport=64,64", Ct));
+        await ExpectProblemAsync(client, $"{Root}/studies/{study}/series/{reports}/thumbnail", HttpStatusCode.NotFound, "has no pixel data");
+    }
+
+    [Fact]
+    public async Task BaselineJpeg_IsSentAsStored_WhenNoWindowIsAsked()
+    {
+        using HttpClient client = factory.Admin();
+        (string study, string series, string sop, byte[] stored) = await StoreAsync(client, "SC_rgb_jpeg_dcmtk.dcm");
+        string url = InstanceUrl(study, series, sop);
+
+        using HttpResponseMessage response = await client.GetAsync($"{url}/frames/1/rendered", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
+        byte[] jpeg = await response.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Equal([0xFF, 0xD8], jpeg[..2]); // start of image
+        Assert.True(stored.AsSpan().IndexOf(jpeg) > 0, "the JPEG is not the stored fragment");
+        await ExpectProblemAsync(client, $"{url}/rendered?window=40,400", HttpStatusCode.NotAcceptable, "baseline JPEG");
+        await ExpectProblemAsync(client, $"{url}/rendered", HttpStatusCode.NotAcceptable, "baseline JPEG", accept: "image/png");
+    }
+
+    [Theory]
+    [InlineData("JPEG2000.dcm", "/rendered", null, HttpStatusCode.NotAcceptable, "cannot decode pixel data stored as JPEG 2000")]
+    [InlineData("rtdose_expb.dcm", "/rendered", null, HttpStatusCode.NotAcceptable, "stored big endian")]
+    [InlineData("rtplan.dcm", "/rendered", null, HttpStatusCode.NotFound, "has no pixel data")]
+    [InlineData("CT_small.dcm", "/rendered?window=40", null, HttpStatusCode.BadRequest, "is not center,width[,function]")]
+    [InlineData("CT_small.dcm", "/rendered?window=40,0", null, HttpStatusCode.BadRequest, "is not center,width[,function]")]
+    [InlineData("CT_small.dcm", "/rendered?window=40,400,cubic", null, HttpStatusCode.BadRequest, "is not center,width[,function]")]
+    [InlineData("CT_small.dcm", "/rendered?viewport=0,10", null, HttpStatusCode.BadRequest, "is not width,height")]
+    [InlineData("CT_small.dcm", "/rendered?viewport=0,0,10,10", null, HttpStatusCode.BadRequest, "cropping is not supported")]
+    [InlineData("CT_small.dcm", "/frames/0/rendered", null, HttpStatusCode.BadRequest, "is not one frame number")]
+    [InlineData("CT_small.dcm", "/rendered", "application/dicom", HttpStatusCode.NotAcceptable, "answered as image/png")]
+    [InlineData("CT_small.dcm", "/rendered", "image/jpeg", HttpStatusCode.NotAcceptable, "answered as image/png")]
+    public async Task Rendered_ThatCannotBeGiven_IsRefusedWithWhy(string name, string path, string? accept, HttpStatusCode expected, string detail)
+    {
+        using HttpClient client = factory.Admin();
+        (string study, string series, string sop, _) = await StoreAsync(client, name);
+
+        await ExpectProblemAsync(client, InstanceUrl(study, series, sop) + path, expected, detail, accept);
+    }
+
+    [Fact]
+    public async Task Rendered_CarriesAValidator_AndTheSameRequestAgainIs304()
+    {
+        using HttpClient client = factory.Admin();
+        (string study, string series, string sop, _) = await StoreAsync(client, "CT_small.dcm");
+        string url = InstanceUrl(study, series, sop) + "/rendered?window=40,400";
+        using HttpResponseMessage first = await client.GetAsync(url, Ct);
+        EntityTagHeaderValue etag = first.Headers.ETag!;
+        using var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.IfNoneMatch.Add(etag);
+        using var otherWindow = new HttpRequestMessage(HttpMethod.Get, InstanceUrl(study, series, sop) + "/rendered?window=40,401");
+        otherWindow.Headers.IfNoneMatch.Add(etag);
+
+        using HttpResponseMessage notModified = await client.SendAsync(again, Ct);
+        using HttpResponseMessage changed = await client.SendAsync(otherWindow, Ct);
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(etag, changed.Headers.ETag);
+        Assert.Contains("no-cache", first.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Permissions_PicturesNeedStudiesView()
+    {
+        using HttpClient admin = factory.Admin();
+        (string study, string series, string sop, _) = await StoreAsync(admin, "CT_small.dcm");
+        using HttpClient anonymous = factory.CreateClient();
+        using HttpClient uploader = factory.ClientWithKey(await factory.CreateKeyAsync(Permissions.StudiesUpload));
+        using HttpClient viewer = factory.ClientWithKey(await factory.CreateKeyAsync(Permissions.StudiesView));
+
+        foreach (string path in new[] { InstanceUrl(study, series, sop) + "/rendered", InstanceUrl(study, series, sop) + "/thumbnail", $"{Root}/studies/{study}/thumbnail" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(path, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await uploader.GetAsync(path, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(path, Ct)).StatusCode);
+        }
+    }
+
+    private sealed record Image(int Width, int Height, int Channels, byte[] Pixels);
+
+    /// <summary>The same picture, each pixel within one grey level (DCMTK rounds its window's output a little differently).</summary>
+    private static void AssertClose(Image theirs, Image ours)
+    {
+        Assert.Equal((theirs.Width, theirs.Height, theirs.Channels), (ours.Width, ours.Height, ours.Channels));
+        int worst = ours.Pixels.Zip(theirs.Pixels, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= 1, $"a pixel differs from dcm2pnm's by {worst} grey levels");
+    }
+
+    private static string InstanceUrl(string study, string series, string sop) => $"{Root}/studies/{study}/series/{series}/instances/{sop}";
+
+    private static void Place(DicomDataset ds, string study, string series, int seriesNumber, int instanceNumber)
+    {
+        ds.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, study);
+        ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, series);
+        ds.AddOrUpdate(DicomTags.SeriesNumber, DicomVR.IS, seriesNumber.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ds.AddOrUpdate(DicomTags.InstanceNumber, DicomVR.IS, instanceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Stores a copy of a pydicom sample with new UIDs; returns its UIDs and bytes.</summary>
+    private static async Task<(string Study, string Series, string Sop, byte[] Bytes)> StoreAsync(HttpClient client, string name, Action<DicomDataset>? change = null)
+    {
+        string study = "";
+        string series = "";
+        byte[] bytes = DicomSamples.WithNewUids(name, out _, out string sop, change: ds =>
+        {
+            change?.Invoke(ds);
+            series = ds.GetString(DicomTags.SeriesInstanceUID)!.TrimEnd('\0', ' ');
+            study = ds.GetString(DicomTags.StudyInstanceUID)!.TrimEnd('\0', ' ');
+        });
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+        using HttpResponseMessage response = await client.PostAsync("/api/instances", content, Ct);
+        string answer = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK && answer.Contains("\"Stored\"", StringComparison.Ordinal), answer);
+        return (study, series, sop, bytes);
+    }
+
+    private static async Task ExpectProblemAsync(HttpClient client, string url, HttpStatusCode expected, string detail, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using HttpResponseMessage response = await client.SendAsync(request, Ct);
+        string body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"{url}: {(int)response.StatusCode} {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(body);
+        Assert.Contains(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Width and height from a PNG's IHDR chunk.</summary>
+    private static (int, int) Size(byte[] png) => (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+
+    /// <summary>DCMTK's dcm2pnm picture of a file, 8-bit PGM or PPM.</summary>
+    private static async Task<Image> Dcm2PnmAsync(byte[] file, string window, int frame = 1)
+    {
+        string directory = Directory.CreateTempSubdirectory("portico-dcm2pnm-").FullName;
+        try
+        {
+            string input = Path.Combine(directory, "in.dcm"), output = Path.Combine(directory, "out.pnm");
+            await File.WriteAllBytesAsync(input, file, Ct);
+            await RunAsync("dcm2pnm", ["+op", "+F", frame.ToString(System.Globalization.CultureInfo.InvariantCulture), .. window.Split(' ', StringSplitOptions.RemoveEmptyEntries), input, output], null);
+            return Pnm(await File.ReadAllBytesAsync(output, Ct));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>netpbm's decoding of a PNG: a decoder that is not Portico's.</summary>
+    private static async Task<Image> PngToPnmAsync(byte[] png) => Pnm(await RunAsync("pngtopnm", [], png));
+
+    private static async Task<byte[]> RunAsync(string program, string[] arguments, byte[]? input)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        arguments.ToList().ForEach(start.ArgumentList.Add);
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start: run scripts/test.sh, which installs it.");
+        using var output = new MemoryStream();
+        Task copy = process.StandardOutput.BaseStream.CopyToAsync(output, Ct);
+        Task<string> errors = process.StandardError.ReadToEndAsync(Ct);
+        if (input is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(input, Ct);
+        }
+
+        process.StandardInput.Close();
+        await Task.WhenAll(copy, errors, process.WaitForExitAsync(Ct));
+        Assert.True(process.ExitCode == 0, $"{program} failed: {await errors}");
+        return output.ToArray();
+    }
+
+    /// <summary>Reads binary PGM (P5) or PPM (P6) with a maximum value of 255.</summary>
+    private static Image Pnm(byte[] bytes)
+    {
+        int at = 0;
+        string Token()
+        {
+            while (char.IsWhiteSpace((char)bytes[at]) || bytes[at] == '#')
+            {
+                if (bytes[at] == '#')
+                {
+                    while (bytes[at] != '\n')
+                    {
+                        at++;
+                    }
+                }
+
+                at++;
+            }
+
+            int start = at;
+            while (!char.IsWhiteSpace((char)bytes[at]))
+            {
+                at++;
+            }
+
+            return Encoding.ASCII.GetString(bytes, start, at - start);
+        }
+
+        string magic = Token();
+        int width = int.Parse(Token(), System.Globalization.CultureInfo.InvariantCulture), height = int.Parse(Token(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("255", Token());
+        int channels = magic == "P6" ? 3 : 1;
+        Assert.True(magic is "P5" or "P6", $"not a binary PGM or PPM: {magic}");
+        return new Image(width, height, channels, bytes.AsSpan(at + 1, width * height * channels).ToArray());
+    }
+}
