@@ -64,7 +64,8 @@ public sealed partial class ViewerPage : IDisposable
         {
             (string sop, _) = _instances[_index];
             string url = $"{DicomWebApi.Root}/studies/{E(StudyInstanceUid)}/series/{E(_seriesUid!)}/instances/{E(sop)}/frames/{_frame}/rendered";
-            return SelectedWindow() is { } window ? $"{url}?window={E(window.ToString())}" : url;
+            // A window is for grey pictures only: colour and baseline JPEG frames are shown as they are.
+            return _description is { IsMonochrome: true } && SelectedWindow() is { } window ? $"{url}?window={E(window.ToString())}" : url;
         }
     }
 

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Playwright;
+using Portico.Dicom.Data;
+using Portico.Dicom.Dictionary;
+using Portico.Dicom.Uids;
+using Portico.Dicom.Values;
+using Portico.Tests.Shared;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portico.Browser.Tests.Viewer;
+
+/// <summary>
+/// The image viewer as a physician uses it: from the study page's series thumbnails to the viewer, stepping through a
+/// CT series, a window preset, the frames of a multi-frame instance and its cine play, and a series stored in a form
+/// the server cannot decode, which says so instead of showing a broken picture.
+/// </summary>
+public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : BrowserTest<PorticoServer>(server, browser)
+{
+    [Fact]
+    public async Task A_study_is_viewed_image_by_image_and_frame_by_frame_with_windows()
+    {
+        string study = UidGenerator.NewUid();
+        string ct = UidGenerator.NewUid(), cine = UidGenerator.NewUid(), j2k = UidGenerator.NewUid();
+        string[] ctImages = new string[3];
+        for (int i = 0; i < 3; i++)
+        {
+            ctImages[i] = await UploadAsync("CT_small.dcm", study, ct, 1, i + 1, "Chest");
+        }
+
+        await UploadAsync("SC_rgb_rle_2frame.dcm", study, cine, 2, 1, "Loop");
+        await UploadAsync("JPEG2000.dcm", study, j2k, 3, 1, "Compressed");
+
+        IPage page = await SignInAsync(path: $"/studies/{study}");
+        ILocator series = page.GetByRole(AriaRole.Table, new() { Name = "Series" });
+        await ExpectLoadedAsync(series.Locator($"a[href*='series={ct}'] img"));
+        // The JPEG 2000 series has no picture the server can draw: a placeholder instead of a broken image.
+        await Expect(series.Locator($"a[href*='series={j2k}'] .series-thumb-empty")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "View images" }).ClickAsync();
+        await WaitForUrlAsync(page, $"**/studies/{study}/viewer");
+        await WaitForCircuitAsync(page);
+        ILocator image = page.Locator("img[data-viewer-image]");
+        await Expect(page.Locator("[data-image-position]")).ToHaveTextAsync("Image 1 of 3");
+        await ExpectLoadedAsync(image);
+        await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex($"/instances/{ctImages[0]}/frames/1/rendered$"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next image" }).ClickAsync();
+        await Expect(page.Locator("[data-image-position]")).ToHaveTextAsync("Image 2 of 3");
+        await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex($"/instances/{ctImages[1]}/"));
+        await ExpectLoadedAsync(image);
+
+        // Keyboard: the image area takes the arrow keys.
+        await page.Locator(".viewer-stage").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Expect(page.Locator("[data-image-position]")).ToHaveTextAsync("Image 3 of 3");
+
+        await page.GetByLabel("Window").SelectOptionAsync(new SelectOptionValue { Label = "Lung (−600 / 1500)" });
+        await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("window=-600%2C1500$"));
+        await ExpectLoadedAsync(image);
+        await page.GetByLabel("Window").SelectOptionAsync("custom");
+        await page.GetByLabel("Center").FillAsync("50");
+        await page.GetByLabel("Width").FillAsync("350");
+        await page.GetByLabel("Width").BlurAsync();
+        await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("window=50%2C350$"));
+        await ExpectLoadedAsync(image);
+        await ExpectAccessibleAsync(page);
+        await ScreenshotAsync(page, "viewer");
+
+        // The multi-frame series: frame by frame, then played.
+        await page.Locator($"button[data-series='{cine}']").ClickAsync();
+        await Expect(page.Locator("[data-frame-position]")).ToHaveTextAsync("Frame 1 of 2");
+        await ExpectLoadedAsync(image);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next frame" }).ClickAsync();
+        await Expect(page.Locator("[data-frame-position]")).ToHaveTextAsync("Frame 2 of 2");
+        await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/frames/2/rendered$"));
+        await ExpectLoadedAsync(image);
+        await page.Locator("button[data-play]").ClickAsync();
+        await Expect(page.Locator("button[data-play]")).ToHaveTextAsync("Pause");
+        await Expect(page.Locator("[data-frame-position]")).ToHaveTextAsync("Frame 1 of 2"); // it moves on by itself
+        await page.Locator("button[data-play]").ClickAsync();
+        await Expect(page.Locator("button[data-play]")).ToHaveTextAsync("Play");
+
+        // The series the server cannot decode says why.
+        await page.Locator($"button[data-series='{j2k}']").ClickAsync();
+        await Expect(page.Locator("[data-viewer-refusal]")).ToContainTextAsync("cannot decode pixel data stored as JPEG 2000");
+        await Expect(image).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The picture arrived and the browser decoded it.</summary>
+    private static async Task ExpectLoadedAsync(ILocator image)
+    {
+        await Expect(image).ToBeVisibleAsync();
+        await image.EvaluateAsync("img => img.complete && img.naturalWidth > 0 ? true : new Promise((ok, fail) => { img.addEventListener('load', () => ok(true), { once: true }); img.addEventListener('error', () => fail(new Error('the image failed to load: ' + img.src)), { once: true }); })");
+        Assert.True(await image.EvaluateAsync<int>("img => img.naturalWidth") > 0);
+    }
+
+    private async Task<string> UploadAsync(string sample, string study, string series, int seriesNumber, int instanceNumber, string description)
+    {
+        byte[] bytes = DicomSamples.WithNewUids(sample, out _, out string sop, change: ds =>
+        {
+            ds.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, study);
+            ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, series);
+            ds.AddOrUpdate(DicomTags.SeriesNumber, DicomVR.IS, seriesNumber.ToString(CultureInfo.InvariantCulture));
+            ds.AddOrUpdate(DicomTags.InstanceNumber, DicomVR.IS, instanceNumber.ToString(CultureInfo.InvariantCulture));
+            ds.AddOrUpdate(DicomTags.SeriesDescription, DicomVR.LO, description);
+            ds.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "Viewer^Vera");
+            ds.AddOrUpdate(DicomTags.PatientID, DicomVR.LO, "PID-VIEW");
+        });
+        using HttpClient client = Server.Admin();
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+        using HttpResponseMessage response = await client.PostAsync("/api/instances", content, TestContext.Current.CancellationToken);
+        string answer = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK && answer.Contains("\"Stored\"", StringComparison.Ordinal), answer);
+        return sop;
+    }
+}
