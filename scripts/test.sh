@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 need_packages=()
 command -v dcmdump >/dev/null 2>&1 || need_packages+=(dcmtk)
+command -v pngtopnm >/dev/null 2>&1 || need_packages+=(netpbm)
 { command -v Orthanc || [ -x /usr/sbin/Orthanc ]; } >/dev/null 2>&1 || need_packages+=(orthanc)
 [ -e /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need_packages+=(orthanc-dicomweb)
 [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || need_packages+=(python3-pydicom)

@@ -34,7 +34,11 @@ public static class FrameRenderer
         return layout.Windows.Count > 0 ? layout.Windows[0] : RangeWindow(layout, frame);
     }
 
-    /// <summary>A window from the smallest to the largest value of the frame (after the rescale).</summary>
+    /// <summary>
+    /// A window from the smallest to the largest value of the frame (after the rescale): the smallest black, the largest
+    /// white. As PS3.3 C.11.2.1.2.1 notes, center 2^(n-1) and width 2^n select the values 0 to 2^n-1, so the range
+    /// min..max is center (min + max + 1) / 2, width max - min + 1 (as DCMTK's min-max window).
+    /// </summary>
     public static VoiWindow RangeWindow(PixelLayout layout, ReadOnlySpan<byte> frame)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -49,7 +53,7 @@ public static class FrameRenderer
 
         double low = Rescale(layout, min), high = Rescale(layout, max);
         (low, high) = (Math.Min(low, high), Math.Max(low, high));
-        return new VoiWindow((low + high) / 2, Math.Max(1, high - low + 1), VoiFunction.Linear);
+        return new VoiWindow((low + high + 1) / 2, high - low + 1, VoiFunction.Linear);
     }
 
     private static RenderedImage Grey(PixelLayout layout, ReadOnlySpan<byte> frame, VoiWindow? window)
@@ -150,6 +154,13 @@ public static class FrameRenderer
                 YbrToRgb(frame[at + 1], cb, cr, output.AsSpan((i + 1) * 3, 3));
             }
 
+            return new RenderedImage(layout.Columns, layout.Rows, 3, output);
+        }
+
+        if (layout is { Photometric: "RGB", BitsAllocated: 8, BitsStored: 8 } && !planar)
+        {
+            // Already what a screen shows, in the same order.
+            frame[..output.Length].CopyTo(output);
             return new RenderedImage(layout.Columns, layout.Rows, 3, output);
         }
 

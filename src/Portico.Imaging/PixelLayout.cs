@@ -108,6 +108,7 @@ public sealed record PixelLayout
     private static double? Number(DicomDataset dataset, DicomTag tag) =>
         dataset.GetStrings(tag) is [var first, ..] && double.TryParse(first.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : null;
 
+    /// <summary>The valid windows: a width of at least 1 for LINEAR, above 0 for LINEAR_EXACT and SIGMOID (PS3.3 C.11.2.1.2, C.11.2.1.3).</summary>
     private static List<VoiWindow> WindowsOf(DicomDataset dataset)
     {
         string[] centers = dataset.GetStrings(DicomTags.WindowCenter);
@@ -118,7 +119,8 @@ public sealed record PixelLayout
         {
             if (double.TryParse(centers[i].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double center)
                 && double.TryParse(widths[i].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double width)
-                && double.IsFinite(center) && double.IsFinite(width) && width >= 1)
+                && double.IsFinite(center) && double.IsFinite(width)
+                && (function == VoiFunction.Linear ? width >= 1 : width > 0))
             {
                 windows.Add(new VoiWindow(center, width, function));
             }

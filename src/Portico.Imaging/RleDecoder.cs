@@ -11,16 +11,24 @@ public static class RleDecoder
 {
     private const int HeaderBytes = 64;
 
+    /// <summary>The most bytes one byte of a segment decodes to: a replicate run of two bytes gives 128.</summary>
+    private const int MostBytesPerSegmentByte = 64;
+
     /// <exception cref="RenderingException">The frame is malformed: a bad header, or a segment that decodes to the wrong length.</exception>
     public static byte[] Decode(PixelLayout layout, ReadOnlySpan<byte> frame)
     {
         ArgumentNullException.ThrowIfNull(layout);
         int bytesPerSample = layout.BitsAllocated / 8;
-        int pixels = layout.Rows * layout.Columns;
+        long pixels = (long)layout.Rows * layout.Columns;
         int expected = layout.SamplesPerPixel * bytesPerSample;
         if (frame.Length < HeaderBytes)
         {
             throw new RenderingException("The RLE frame is shorter than its 64-byte header.");
+        }
+
+        if (expected is < 1 or > 15)
+        {
+            throw new RenderingException($"{layout.SamplesPerPixel} samples of {layout.BitsAllocated} bits cannot be RLE Lossless (at most 15 segments).");
         }
 
         uint segments = BinaryPrimitives.ReadUInt32LittleEndian(frame);
@@ -29,23 +37,47 @@ public static class RleDecoder
             throw new RenderingException($"The RLE frame has {segments} segments; {layout.SamplesPerPixel} samples of {layout.BitsAllocated} bits need {expected}.");
         }
 
-        var output = new byte[(long)pixels * expected];
+        // Before anything is allocated: each segment must lie in the frame and be long enough to decode to its plane,
+        // so a few bytes claiming a huge image are refused rather than costing its size in memory.
         for (int segment = 0; segment < expected; segment++)
         {
-            uint start = BinaryPrimitives.ReadUInt32LittleEndian(frame[(4 + (4 * segment))..]);
-            uint end = segment + 1 < expected ? BinaryPrimitives.ReadUInt32LittleEndian(frame[(8 + (4 * segment))..]) : (uint)frame.Length;
-            if (start < HeaderBytes || end < start || end > frame.Length)
+            (int start, int end) = Bounds(frame, segment, expected);
+            if (pixels > (long)MostBytesPerSegmentByte * (end - start))
             {
-                throw new RenderingException($"RLE segment {segment + 1} lies outside its frame.");
+                throw new RenderingException($"RLE segment {segment + 1} holds {end - start:N0} bytes, too few to decode to the {pixels:N0} the image needs.");
             }
+        }
+
+        if (pixels * expected > Array.MaxLength)
+        {
+            throw new RenderingException($"{layout.Rows} × {layout.Columns} pixels of {expected} bytes are too many to decode.");
+        }
+
+        var output = new byte[pixels * expected];
+        for (int segment = 0; segment < expected; segment++)
+        {
+            (int start, int end) = Bounds(frame, segment, expected);
 
             // Segment s × bytes + b holds byte b (0 = most significant) of sample s; stored little endian in sample s's plane.
             int sample = segment / bytesPerSample, significance = segment % bytesPerSample;
-            int at = (sample * pixels * bytesPerSample) + (bytesPerSample - 1 - significance);
-            Unpack(frame[(int)start..(int)end], output, at, bytesPerSample, pixels, segment + 1);
+            int at = (int)((sample * pixels * bytesPerSample) + (bytesPerSample - 1 - significance));
+            Unpack(frame[start..end], output, at, bytesPerSample, (int)pixels, segment + 1);
         }
 
         return output;
+    }
+
+    /// <summary>Where segment <paramref name="segment"/> (0-based) starts and ends: at the next one's offset, the last at the frame's end.</summary>
+    private static (int Start, int End) Bounds(ReadOnlySpan<byte> frame, int segment, int segments)
+    {
+        uint start = BinaryPrimitives.ReadUInt32LittleEndian(frame[(4 + (4 * segment))..]);
+        uint end = segment + 1 < segments ? BinaryPrimitives.ReadUInt32LittleEndian(frame[(8 + (4 * segment))..]) : (uint)frame.Length;
+        if (start < HeaderBytes || end < start || end > frame.Length)
+        {
+            throw new RenderingException($"RLE segment {segment + 1} lies outside its frame.");
+        }
+
+        return ((int)start, (int)end);
     }
 
     private static void Unpack(ReadOnlySpan<byte> source, byte[] output, int at, int stride, int count, int segment)

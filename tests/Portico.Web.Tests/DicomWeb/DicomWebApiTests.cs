@@ -248,8 +248,8 @@ public sealed class DicomWebApiTests(PorticoFactory factory) : IClassFixture<Por
 
     [Theory]
     [InlineData("multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50", "does not transcode")]
-    [InlineData("image/jpeg", "Rendered images, frames and bulk data are not supported")]
-    [InlineData("multipart/related; type=\"application/octet-stream\"", "Rendered images, frames and bulk data are not supported")]
+    [InlineData("image/jpeg", "pictures at .../rendered")]
+    [InlineData("multipart/related; type=\"application/octet-stream\"", "pictures at .../rendered")]
     public async Task Wado_WhatPorticoCannotSend_Is406(string accept, string expected)
     {
         byte[] ct = TestFiles.WithNewUids("CT_small.dcm", out string study, out _);

@@ -12,8 +12,8 @@ namespace Portico.Web.Features.DicomWeb;
 /// </summary>
 internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCount)
 {
-    /// <summary>The largest frame rendered: 16,384 × 16,384 16-bit pixels, or a 64-megapixel colour image.</summary>
-    public const long MaxFrameBytes = 512L * 1024 * 1024;
+    /// <summary>The largest frame rendered (8,192 × 8,192 16-bit pixels; a mammogram is a fifth of it), so one request cannot take gigabytes.</summary>
+    public const long MaxFrameBytes = 128L * 1024 * 1024;
 
     public const string Jpeg = "image/jpeg";
 

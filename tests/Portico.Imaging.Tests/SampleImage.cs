@@ -1,0 +1,91 @@
+using Portico.Dicom.Data;
+using Portico.Dicom.Dictionary;
+using Portico.Dicom.IO;
+using Portico.Tests.Shared;
+using Xunit;
+
+namespace Portico.Imaging.Tests;
+
+/// <summary>
+/// A DICOM image read with Portico.Dicom: its layout and its frames as stored, native (little endian) or RLE Lossless
+/// (one fragment per frame, PS3.5 §A.4.2). Rendered the way Portico.Web renders it.
+/// </summary>
+internal sealed class SampleImage
+{
+    private const string RleLossless = "1.2.840.10008.1.2.5";
+
+    private readonly DicomItem _pixelData;
+
+    private SampleImage(string path, DicomFile file)
+    {
+        Path = path;
+        File = file;
+        Layout = PixelLayout.FromDataset(file.Dataset);
+        IsRle = file.TransferSyntax.Uid == RleLossless;
+        _pixelData = file.Dataset.Find(DicomTags.PixelData) ?? throw new InvalidDataException($"{path} has no Pixel Data.");
+        Assert.True(file.TransferSyntax.IsUncompressed || IsRle, $"{path}: {file.TransferSyntax.Name} is neither native nor RLE.");
+        Assert.False(file.TransferSyntax.IsBigEndian, $"{path} is big endian.");
+    }
+
+    public string Path { get; }
+
+    public DicomFile File { get; }
+
+    public PixelLayout Layout { get; }
+
+    public bool IsRle { get; }
+
+    /// <summary>Reads a file of pydicom's test files (or any path), every value loaded.</summary>
+    public static SampleImage Open(string nameOrPath)
+    {
+        string path = System.IO.Path.IsPathRooted(nameOrPath) ? nameOrPath : DicomSamples.Pydicom(nameOrPath);
+        return new SampleImage(path, DicomFile.Open(path, new DicomFileReadOptions { DeferValuesLongerThan = uint.MaxValue - 1 }));
+    }
+
+    /// <summary>Frame <paramref name="index"/> (0-based) as stored: a slice of native pixel data or one RLE fragment.</summary>
+    public byte[] StoredFrame(int index)
+    {
+        Assert.InRange(index, 0, Layout.NumberOfFrames - 1);
+        if (IsRle)
+        {
+            var fragments = Assert.IsType<DicomFragments>(_pixelData);
+            Assert.True(fragments.Fragments.Count == Layout.NumberOfFrames + 1, $"{Path}: {fragments.Fragments.Count - 1} fragments for {Layout.NumberOfFrames} frames.");
+            return fragments.Fragments[index + 1].Data.ToArray();
+        }
+
+        var element = Assert.IsType<DicomElement>(_pixelData);
+        int size = checked((int)Layout.FrameBytes);
+        return element.Value.Span.Slice(index * size, size).ToArray();
+    }
+
+    /// <summary>Frame <paramref name="index"/> as native little endian bytes, and whether they are planar.</summary>
+    public (byte[] Bytes, bool Planar) NativeFrame(int index) =>
+        IsRle ? (RleDecoder.Decode(Layout, StoredFrame(index)), true) : (StoredFrame(index), Layout.Planar);
+
+    public RenderedImage Render(int index, VoiWindow? window = null)
+    {
+        (byte[] bytes, bool planar) = NativeFrame(index);
+        return FrameRenderer.Render(Layout, bytes, window, planar);
+    }
+
+    /// <summary>
+    /// Writes frame <paramref name="index"/> as a new single-frame Explicit VR Little Endian file in
+    /// <paramref name="directory"/>, after <paramref name="change"/> has edited its data set and native pixel data.
+    /// </summary>
+    public string WriteNative(string directory, int index, Func<DicomDataset, byte[], byte[]> change)
+    {
+        (byte[] bytes, _) = NativeFrame(index);
+        DicomDataset dataset = File.Dataset;
+        dataset.Remove(DicomTags.NumberOfFrames);
+        byte[] pixels = change(dataset, bytes);
+        if (pixels.Length % 2 == 1)
+        {
+            Array.Resize(ref pixels, pixels.Length + 1);
+        }
+
+        dataset.Add(new DicomElement(DicomTags.PixelData, Layout.BitsAllocated > 8 ? Portico.Dicom.Values.DicomVR.OW : Portico.Dicom.Values.DicomVR.OB, pixels));
+        string path = System.IO.Path.Combine(directory, $"{Guid.NewGuid():N}.dcm");
+        DicomFileWriter.WriteAsync(new DicomFile(new DicomDataset(), dataset, TransferSyntax.ExplicitVRLittleEndian), path).GetAwaiter().GetResult();
+        return path;
+    }
+}
