@@ -3,6 +3,7 @@ using System.Globalization;
 using Portico.Dicom.Data;
 using Portico.Dicom.Dictionary;
 using Portico.Dicom.Values;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Imaging.Tests;
@@ -34,8 +35,8 @@ public sealed class ColourRenderingTests
 
         RenderedImage ours = image.Render(frame - 1);
 
-        ReferenceTools.Pnm reference = ReferenceTools.Dcm2Pnm(image.Path, "+F", frame.ToString(CultureInfo.InvariantCulture));
-        ReferenceTools.AssertWithin(reference, ours, 0, 0, $"{file} frame {frame}");
+        ReferenceImages.Pnm reference = ReferenceImages.Dcm2Pnm(image.Path, "+F", frame.ToString(CultureInfo.InvariantCulture));
+        ReferenceImages.AssertWithin(reference, ours.AsPnm(), 0, 0, $"{file} frame {frame}");
     }
 
     /// <summary>
@@ -53,7 +54,7 @@ public sealed class ColourRenderingTests
 
         RenderedImage ours = image.Render(0);
 
-        ReferenceTools.AssertWithin(ReferenceTools.Dcm2Pnm(image.Path), ours, YbrLeast, YbrMost, "SC_ybr_full_422_uncompressed.dcm");
+        ReferenceImages.AssertWithin(ReferenceImages.Dcm2Pnm(image.Path), ours.AsPnm(), YbrLeast, YbrMost, "SC_ybr_full_422_uncompressed.dcm");
     }
 
     /// <summary>
@@ -88,8 +89,8 @@ public sealed class ColourRenderingTests
 
         RenderedImage image = FrameRenderer.Render(layout, ybr);
 
-        var expected = new ReferenceTools.Pnm(side, levels.Length, 3, rgb);
-        ReferenceTools.AssertWithin(expected, image, -1, 1, "RGB through the standard's YBR_FULL equations");
+        var expected = new ReferenceImages.Pnm(side, levels.Length, 3, rgb);
+        ReferenceImages.AssertWithin(expected, image.AsPnm(), -1, 1, "RGB through the standard's YBR_FULL equations");
     }
 
     public static TheoryData<string> Variants => new()
@@ -110,7 +111,7 @@ public sealed class ColourRenderingTests
     [MemberData(nameof(Variants))]
     public void Render_SyntheticColourFile_MatchesDcm2pnm(string variant)
     {
-        string directory = ReferenceTools.NewTempDirectory();
+        string directory = ReferenceImages.NewTempDirectory();
         bool ybr = variant.StartsWith("YBR", StringComparison.Ordinal);
         try
         {
@@ -122,7 +123,7 @@ public sealed class ColourRenderingTests
 
             RenderedImage ours = image.Render(0);
 
-            ReferenceTools.AssertWithin(ReferenceTools.Dcm2Pnm(path), ours, ybr ? YbrLeast : 0, ybr ? YbrMost : 0, variant);
+            ReferenceImages.AssertWithin(ReferenceImages.Dcm2Pnm(path), ours.AsPnm(), ybr ? YbrLeast : 0, ybr ? YbrMost : 0, variant);
         }
         finally
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Portico.Dicom.Data;
 using Portico.Dicom.Dictionary;
 using Portico.Dicom.Values;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Imaging.Tests;
@@ -60,9 +61,9 @@ public sealed class GreyRenderingTests
 
         RenderedImage ours = image.Render(frame - 1, OurWindow(image, frame, window));
 
-        ReferenceTools.Pnm reference = ReferenceTools.Dcm2Pnm(image.Path, [.. FrameOption(image, frame), .. Dcm2PnmWindow(window)]);
+        ReferenceImages.Pnm reference = ReferenceImages.Dcm2Pnm(image.Path, [.. FrameOption(image, frame), .. Dcm2PnmWindow(window)]);
         Assert.Equal(1, ours.Channels);
-        ReferenceTools.AssertWithin(reference, ours, Least, Most, $"{file} frame {frame} window {window}");
+        ReferenceImages.AssertWithin(reference, ours.AsPnm(), Least, Most, $"{file} frame {frame} window {window}");
     }
 
     /// <summary>
@@ -100,7 +101,7 @@ public sealed class GreyRenderingTests
             _ when variant.StartsWith("image_dfl", StringComparison.Ordinal) => ("image_dfl.dcm", 0, ["minmax", "0,100", "-50,60"]),
             _ => ("MR_small.dcm", 0, new[] { "file", "minmax", "700,900" }),
         };
-        string directory = ReferenceTools.NewTempDirectory();
+        string directory = ReferenceImages.NewTempDirectory();
         try
         {
             string path = SampleImage.Open(source).WriteNative(directory, frame, (dataset, pixels) => Change(variant, dataset, pixels));
@@ -110,8 +111,8 @@ public sealed class GreyRenderingTests
             {
                 RenderedImage ours = image.Render(0, OurWindow(image, 1, window));
 
-                ReferenceTools.Pnm reference = ReferenceTools.Dcm2Pnm(path, Dcm2PnmWindow(window));
-                ReferenceTools.AssertWithin(reference, ours, Least, Most, $"{source} ({variant}) window {window}");
+                ReferenceImages.Pnm reference = ReferenceImages.Dcm2Pnm(path, Dcm2PnmWindow(window));
+                ReferenceImages.AssertWithin(reference, ours.AsPnm(), Least, Most, $"{source} ({variant}) window {window}");
             }
         }
         finally

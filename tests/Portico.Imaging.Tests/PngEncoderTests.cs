@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Imaging.Tests;
@@ -34,7 +35,7 @@ public sealed class PngEncoderTests
             using var png = new MemoryStream();
             PngEncoder.Write(image, png, level);
 
-            ReferenceTools.Pnm decoded = ReferenceTools.PngToPnm(png.ToArray());
+            ReferenceImages.Pnm decoded = ReferenceImages.PngToPnm(png.ToArray());
 
             Assert.Equal((image.Width, image.Height, image.Channels), (decoded.Width, decoded.Height, decoded.Channels));
             Assert.True(image.Pixels.AsSpan().SequenceEqual(decoded.Pixels), $"{name} ({level}): the decoded samples differ from the image's.");

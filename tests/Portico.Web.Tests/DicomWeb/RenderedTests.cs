@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Portico.Dicom.Data;
 using Portico.Dicom.Dictionary;
@@ -39,8 +37,8 @@ public sealed class RenderedTests(PorticoFactory factory) : IClassFixture<Portic
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
-        Image ours = await PngToPnmAsync(await response.Content.ReadAsByteArrayAsync(Ct));
-        Image theirs = await Dcm2PnmAsync(stored, dcm2pnmWindow);
+        ReferenceImages.Pnm ours = await PngToPnmAsync(await response.Content.ReadAsByteArrayAsync(Ct));
+        ReferenceImages.Pnm theirs = await Dcm2PnmAsync(stored, dcm2pnmWindow);
         AssertClose(theirs, ours);
     }
 
@@ -51,8 +49,8 @@ public sealed class RenderedTests(PorticoFactory factory) : IClassFixture<Portic
         (string study, string series, string sop, byte[] stored) = await StoreAsync(client, "SC_rgb_rle_2frame.dcm");
         string url = InstanceUrl(study, series, sop);
 
-        Image second = await PngToPnmAsync(await client.GetByteArrayAsync($"{url}/frames/2/rendered", Ct));
-        Image first = await PngToPnmAsync(await client.GetByteArrayAsync($"{url}/frames/1/rendered", Ct));
+        ReferenceImages.Pnm second = await PngToPnmAsync(await client.GetByteArrayAsync($"{url}/frames/2/rendered", Ct));
+        ReferenceImages.Pnm first = await PngToPnmAsync(await client.GetByteArrayAsync($"{url}/frames/1/rendered", Ct));
 
         Assert.Equal((await Dcm2PnmAsync(stored, "", frame: 2)).Pixels, second.Pixels);
         Assert.Equal((await Dcm2PnmAsync(stored, "", frame: 1)).Pixels, first.Pixels);
@@ -179,15 +177,9 @@ public sealed class RenderedTests(PorticoFactory factory) : IClassFixture<Portic
         }
     }
 
-    private sealed record Image(int Width, int Height, int Channels, byte[] Pixels);
-
-    /// <summary>The same picture, each pixel within one grey level (DCMTK rounds its window's output a little differently).</summary>
-    private static void AssertClose(Image theirs, Image ours)
-    {
-        Assert.Equal((theirs.Width, theirs.Height, theirs.Channels), (ours.Width, ours.Height, ours.Channels));
-        int worst = ours.Pixels.Zip(theirs.Pixels, (a, b) => Math.Abs(a - b)).Max();
-        Assert.True(worst <= 1, $"a pixel differs from dcm2pnm's by {worst} grey levels");
-    }
+    /// <summary>The same picture: DCMTK truncates a window's output where Portico rounds, so ours may be one level above.</summary>
+    private static void AssertClose(ReferenceImages.Pnm theirs, ReferenceImages.Pnm ours) =>
+        ReferenceImages.AssertWithin(theirs, ours, 0, 1, "Portico against dcm2pnm");
 
     private static string InstanceUrl(string study, string series, string sop) => $"{Root}/studies/{study}/series/{series}/instances/{sop}";
 
@@ -237,78 +229,21 @@ public sealed class RenderedTests(PorticoFactory factory) : IClassFixture<Portic
     /// <summary>Width and height from a PNG's IHDR chunk.</summary>
     private static (int, int) Size(byte[] png) => (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
 
-    /// <summary>DCMTK's dcm2pnm picture of a file, 8-bit PGM or PPM.</summary>
-    private static async Task<Image> Dcm2PnmAsync(byte[] file, string window, int frame = 1)
+    /// <summary>DCMTK's dcm2pnm picture of a file.</summary>
+    private static async Task<ReferenceImages.Pnm> Dcm2PnmAsync(byte[] file, string window, int frame = 1)
     {
-        string directory = Directory.CreateTempSubdirectory("portico-dcm2pnm-").FullName;
+        string path = Path.Combine(Path.GetTempPath(), $"portico-rendered-{Guid.NewGuid():N}.dcm");
+        await File.WriteAllBytesAsync(path, file, Ct);
         try
         {
-            string input = Path.Combine(directory, "in.dcm"), output = Path.Combine(directory, "out.pnm");
-            await File.WriteAllBytesAsync(input, file, Ct);
-            await RunAsync("dcm2pnm", ["+op", "+F", frame.ToString(System.Globalization.CultureInfo.InvariantCulture), .. window.Split(' ', StringSplitOptions.RemoveEmptyEntries), input, output], null);
-            return Pnm(await File.ReadAllBytesAsync(output, Ct));
+            return ReferenceImages.Dcm2Pnm(path, ["+F", frame.ToString(System.Globalization.CultureInfo.InvariantCulture), .. window.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            File.Delete(path);
         }
     }
 
     /// <summary>netpbm's decoding of a PNG: a decoder that is not Portico's.</summary>
-    private static async Task<Image> PngToPnmAsync(byte[] png) => Pnm(await RunAsync("pngtopnm", [], png));
-
-    private static async Task<byte[]> RunAsync(string program, string[] arguments, byte[]? input)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start: run scripts/test.sh, which installs it.");
-        using var output = new MemoryStream();
-        Task copy = process.StandardOutput.BaseStream.CopyToAsync(output, Ct);
-        Task<string> errors = process.StandardError.ReadToEndAsync(Ct);
-        if (input is not null)
-        {
-            await process.StandardInput.BaseStream.WriteAsync(input, Ct);
-        }
-
-        process.StandardInput.Close();
-        await Task.WhenAll(copy, errors, process.WaitForExitAsync(Ct));
-        Assert.True(process.ExitCode == 0, $"{program} failed: {await errors}");
-        return output.ToArray();
-    }
-
-    /// <summary>Reads binary PGM (P5) or PPM (P6) with a maximum value of 255.</summary>
-    private static Image Pnm(byte[] bytes)
-    {
-        int at = 0;
-        string Token()
-        {
-            while (char.IsWhiteSpace((char)bytes[at]) || bytes[at] == '#')
-            {
-                if (bytes[at] == '#')
-                {
-                    while (bytes[at] != '\n')
-                    {
-                        at++;
-                    }
-                }
-
-                at++;
-            }
-
-            int start = at;
-            while (!char.IsWhiteSpace((char)bytes[at]))
-            {
-                at++;
-            }
-
-            return Encoding.ASCII.GetString(bytes, start, at - start);
-        }
-
-        string magic = Token();
-        int width = int.Parse(Token(), System.Globalization.CultureInfo.InvariantCulture), height = int.Parse(Token(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal("255", Token());
-        int channels = magic == "P6" ? 3 : 1;
-        Assert.True(magic is "P5" or "P6", $"not a binary PGM or PPM: {magic}");
-        return new Image(width, height, channels, bytes.AsSpan(at + 1, width * height * channels).ToArray());
-    }
+    private static Task<ReferenceImages.Pnm> PngToPnmAsync(byte[] png) => Task.FromResult(ReferenceImages.PngToPnm(png));
 }

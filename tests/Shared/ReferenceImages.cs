@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Text;
 using Xunit;
 
-namespace Portico.Imaging.Tests;
+namespace Portico.Tests.Shared;
 
 /// <summary>
 /// The third-party programs the rendering is checked against: DCMTK's <c>dcm2pnm</c> (a reference renderer) and
 /// netpbm's <c>pngtopnm</c> (a PNG decoder built on libpng). Both are installed by scripts/test.sh; a missing one fails
-/// the test with a message saying so. Their 8-bit PGM/PPM output is parsed here.
+/// the test with a message saying so. Their 8-bit PGM/PPM output is parsed here. Used by the imaging and web tests.
 /// </summary>
-internal static class ReferenceTools
+internal static class ReferenceImages
 {
     /// <summary>An 8-bit binary PGM (P5, one channel) or PPM (P6, three channels interleaved).</summary>
     public sealed record Pnm(int Width, int Height, int Channels, byte[] Pixels);
@@ -74,7 +74,7 @@ internal static class ReferenceTools
     /// Asserts that every sample of <paramref name="actual"/> minus the reference's lies in
     /// [<paramref name="least"/>, <paramref name="most"/>].
     /// </summary>
-    public static void AssertWithin(Pnm expected, RenderedImage actual, int least, int most, string context)
+    public static void AssertWithin(Pnm expected, Pnm actual, int least, int most, string context)
     {
         Assert.True(
             (expected.Width, expected.Height, expected.Channels) == (actual.Width, actual.Height, actual.Channels),
@@ -100,7 +100,7 @@ internal static class ReferenceTools
 
     public static string NewTempDirectory()
     {
-        string directory = Path.Combine(Path.GetTempPath(), "portico-imaging-tests", Guid.NewGuid().ToString("N"));
+        string directory = Path.Combine(Path.GetTempPath(), "portico-reference-images", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         return directory;
     }
