@@ -7,12 +7,14 @@ using Xunit;
 namespace Portico.Imaging.Tests;
 
 /// <summary>
-/// A DICOM image read with Portico.Dicom: its layout and its frames as stored, native (little endian) or RLE Lossless
-/// (one fragment per frame, PS3.5 §A.4.2). Rendered the way Portico.Web renders it.
+/// A DICOM image read with Portico.Dicom: its layout and its frames as stored, native (little endian), RLE Lossless or
+/// JPEG Lossless (one fragment per frame, PS3.5 §A.4). Rendered the way Portico.Web renders it.
 /// </summary>
 internal sealed class SampleImage
 {
     private const string RleLossless = "1.2.840.10008.1.2.5";
+    private const string JpegLossless = "1.2.840.10008.1.2.4.57";
+    private const string JpegLosslessSv1 = "1.2.840.10008.1.2.4.70";
 
     private readonly DicomItem _pixelData;
 
@@ -22,8 +24,9 @@ internal sealed class SampleImage
         File = file;
         Layout = PixelLayout.FromDataset(file.Dataset);
         IsRle = file.TransferSyntax.Uid == RleLossless;
+        IsJpegLossless = file.TransferSyntax.Uid is JpegLossless or JpegLosslessSv1;
         _pixelData = file.Dataset.Find(DicomTags.PixelData) ?? throw new InvalidDataException($"{path} has no Pixel Data.");
-        Assert.True(file.TransferSyntax.IsUncompressed || IsRle, $"{path}: {file.TransferSyntax.Name} is neither native nor RLE.");
+        Assert.True(file.TransferSyntax.IsUncompressed || IsRle || IsJpegLossless, $"{path}: {file.TransferSyntax.Name} is neither native, RLE nor JPEG Lossless.");
         Assert.False(file.TransferSyntax.IsBigEndian, $"{path} is big endian.");
     }
 
@@ -35,6 +38,8 @@ internal sealed class SampleImage
 
     public bool IsRle { get; }
 
+    public bool IsJpegLossless { get; }
+
     /// <summary>Reads a file of pydicom's test files (or any path), every value loaded.</summary>
     public static SampleImage Open(string nameOrPath)
     {
@@ -42,11 +47,11 @@ internal sealed class SampleImage
         return new SampleImage(path, DicomFile.Open(path, new DicomFileReadOptions { DeferValuesLongerThan = uint.MaxValue - 1 }));
     }
 
-    /// <summary>Frame <paramref name="index"/> (0-based) as stored: a slice of native pixel data or one RLE fragment.</summary>
+    /// <summary>Frame <paramref name="index"/> (0-based) as stored: a slice of native pixel data or one fragment.</summary>
     public byte[] StoredFrame(int index)
     {
         Assert.InRange(index, 0, Layout.NumberOfFrames - 1);
-        if (IsRle)
+        if (IsRle || IsJpegLossless)
         {
             var fragments = Assert.IsType<DicomFragments>(_pixelData);
             Assert.True(fragments.Fragments.Count == Layout.NumberOfFrames + 1, $"{Path}: {fragments.Fragments.Count - 1} fragments for {Layout.NumberOfFrames} frames.");
@@ -60,7 +65,9 @@ internal sealed class SampleImage
 
     /// <summary>Frame <paramref name="index"/> as native little endian bytes, and whether they are planar.</summary>
     public (byte[] Bytes, bool Planar) NativeFrame(int index) =>
-        IsRle ? (RleDecoder.Decode(Layout, StoredFrame(index)), true) : (StoredFrame(index), Layout.Planar);
+        IsRle ? (RleDecoder.Decode(Layout, StoredFrame(index)), true)
+        : IsJpegLossless ? (JpegLosslessDecoder.Decode(Layout, StoredFrame(index)), false)
+        : (StoredFrame(index), Layout.Planar);
 
     public RenderedImage Render(int index, VoiWindow? window = null)
     {

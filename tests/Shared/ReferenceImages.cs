@@ -5,7 +5,8 @@ using Xunit;
 namespace Portico.Tests.Shared;
 
 /// <summary>
-/// The third-party programs the rendering is checked against: DCMTK's <c>dcm2pnm</c> (a reference renderer) and
+/// The third-party programs the rendering is checked against: DCMTK's <c>dcmj2pnm</c> (a reference renderer: dcm2pnm
+/// with DCMTK's JPEG decoders, so it also reads JPEG Lossless files) and
 /// netpbm's <c>pngtopnm</c> (a PNG decoder built on libpng). Both are installed by scripts/test.sh; a missing one fails
 /// the test with a message saying so. Their 8-bit PGM/PPM output is parsed here. Used by the imaging and web tests.
 /// </summary>
@@ -14,15 +15,15 @@ internal static class ReferenceImages
     /// <summary>An 8-bit binary PGM (P5, one channel) or PPM (P6, three channels interleaved).</summary>
     public sealed record Pnm(int Width, int Height, int Channels, byte[] Pixels);
 
-    /// <summary>Renders <paramref name="dicomPath"/> with <c>dcm2pnm +op</c> (8-bit binary PGM/PPM), overlays off.</summary>
+    /// <summary>Renders <paramref name="dicomPath"/> with <c>dcmj2pnm +op</c> (8-bit binary PGM/PPM), overlays off.</summary>
     public static Pnm Dcm2Pnm(string dicomPath, params string[] options)
     {
         string directory = NewTempDirectory();
         try
         {
             string output = Path.Combine(directory, "out.pnm");
-            (int exitCode, byte[] _, string error) = Run("dcm2pnm", ["+op", "-O", .. options, dicomPath, output]);
-            Assert.True(exitCode == 0 && File.Exists(output), $"dcm2pnm {string.Join(' ', options)} {dicomPath} failed ({exitCode}): {error}");
+            (int exitCode, byte[] _, string error) = Run("dcmj2pnm", ["+op", "-O", .. options, dicomPath, output]);
+            Assert.True(exitCode == 0 && File.Exists(output), $"dcmj2pnm {string.Join(' ', options)} {dicomPath} failed ({exitCode}): {error}");
             return ParsePnm(File.ReadAllBytes(output));
         }
         finally
@@ -151,7 +152,7 @@ internal static class ReferenceImages
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException($"'{program}' is not installed. Run scripts/test.sh as root, which installs DCMTK (dcm2pnm) and netpbm (pngtopnm).", ex);
+            throw new InvalidOperationException($"'{program}' is not installed. Run scripts/test.sh as root, which installs DCMTK (dcmj2pnm) and netpbm (pngtopnm).", ex);
         }
 
         using (process)

@@ -13,7 +13,7 @@ using Xunit;
 namespace Portico.Web.Tests.DicomWeb;
 
 /// <summary>
-/// WADO-RS rendered frames and thumbnails (what the viewer page shows): pictures checked against DCMTK's dcm2pnm on the
+/// WADO-RS rendered frames and thumbnails (what the viewer page shows): pictures checked against DCMTK's dcmj2pnm on the
 /// stored file, decoded with netpbm's pngtopnm (both installed by scripts/test.sh); the window and viewport parameters;
 /// baseline JPEG frames sent as stored; and what is refused, with why.
 /// </summary>
@@ -28,7 +28,8 @@ public sealed class RenderedTests(PorticoFactory factory) : IClassFixture<Portic
     [InlineData("CT_small.dcm", "40,400", "+Ww 40 400")]
     [InlineData("MR_small.dcm", "", "+Wi 1")] // the file's own window
     [InlineData("SC_rgb_rle.dcm", "", "")]
-    public async Task Rendered_IsThePictureDcm2pnmDrawsOfTheStoredFile(string name, string window, string dcm2pnmWindow)
+    [InlineData("SC_rgb_jpeg_gdcm.dcm", "", "")] // JPEG Lossless, made by GDCM
+    public async Task Rendered_IsThePictureDcmtkDrawsOfTheStoredFile(string name, string window, string dcm2pnmWindow)
     {
         using HttpClient client = factory.Admin();
         (string study, string series, string sop, byte[] stored) = await StoreAsync(client, name);

@@ -7,7 +7,7 @@ using Portico.Imaging;
 namespace Portico.Web.Features.DicomWeb;
 
 /// <summary>
-/// One frame of a stored instance made into a picture for a browser: native and RLE Lossless pixel data rendered to PNG
+/// One frame of a stored instance made into a picture for a browser: native, RLE Lossless and JPEG Lossless pixel data rendered to PNG
 /// (<see cref="FrameRenderer"/>), JPEG baseline frames sent as stored (a browser decodes them itself).
 /// </summary>
 internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCount)
@@ -20,6 +20,11 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
     private const string JpegBaseline = "1.2.840.10008.1.2.4.50";
 
     private const string RleLossless = "1.2.840.10008.1.2.5";
+
+    /// <summary>JPEG Lossless, Process 14 (any selection value, and selection value 1): decoded by Portico.</summary>
+    private const string JpegLossless = "1.2.840.10008.1.2.4.57";
+
+    private const string JpegLosslessSv1 = "1.2.840.10008.1.2.4.70";
 
     /// <summary>What the caller asked for: which frame (1-based), the window, the largest size, and whether JPEG is acceptable.</summary>
     public sealed record Request(int Frame, VoiWindow? Window, (int Width, int Height)? Viewport, bool AcceptsPng, bool AcceptsJpeg);
@@ -51,7 +56,7 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         }
 
         string syntax = frames.TransferSyntaxUid;
-        string? refusal = syntax is JpegBaseline || syntax == TransferSyntax.ExplicitVRLittleEndian.Uid || syntax == RleLossless ? null : Undecodable(syntax);
+        string? refusal = syntax is JpegBaseline || Decodable(syntax) ? null : Undecodable(syntax);
         return new Description(layout.Rows, layout.Columns, frames.Count, layout.Windows, layout.IsMonochrome && syntax != JpegBaseline, FrameRate(frames.Dataset), refusal);
     }
 
@@ -66,6 +71,10 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         double frameTime = Number(dataset, DicomTags.FrameTime);
         return rate > 0 ? rate : frameTime > 0 ? 1000 / frameTime : 0;
     }
+
+    /// <summary>Pixel data Portico decodes and renders itself: native (little endian), RLE Lossless, JPEG Lossless.</summary>
+    private static bool Decodable(string syntax) =>
+        syntax == TransferSyntax.ExplicitVRLittleEndian.Uid || syntax is RleLossless or JpegLossless or JpegLosslessSv1;
 
     private static string Undecodable(string syntax) =>
         $"Portico cannot decode pixel data stored as {TransferSyntax.Find(syntax)?.Name ?? syntax} to show it. Retrieve the frames or the instance instead.";
@@ -90,7 +99,7 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         }
 
         string syntax = frames.TransferSyntaxUid;
-        if (syntax is not JpegBaseline && syntax != TransferSyntax.ExplicitVRLittleEndian.Uid && syntax != RleLossless)
+        if (syntax is not JpegBaseline && !Decodable(syntax))
         {
             throw new FrameException(Undecodable(syntax));
         }
@@ -115,9 +124,12 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         RenderedImage image;
         try
         {
-            image = syntax == RleLossless
-                ? FrameRenderer.Render(layout, RleDecoder.Decode(layout, frame), request.Window, planar: true)
-                : FrameRenderer.Render(layout, frame, request.Window);
+            image = syntax switch
+            {
+                RleLossless => FrameRenderer.Render(layout, RleDecoder.Decode(layout, frame), request.Window, planar: true),
+                JpegLossless or JpegLosslessSv1 => FrameRenderer.Render(layout, JpegLosslessDecoder.Decode(layout, frame), request.Window, planar: false),
+                _ => FrameRenderer.Render(layout, frame, request.Window),
+            };
         }
         catch (RenderingException e)
         {

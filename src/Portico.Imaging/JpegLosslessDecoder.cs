@@ -1,0 +1,903 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Portico.Imaging;
+
+/// <summary>
+/// Decodes one frame of JPEG Lossless pixel data: transfer syntaxes 1.2.840.10008.1.2.4.57 (Process 14, any selection
+/// value) and 1.2.840.10008.1.2.4.70 (Process 14, selection value 1), PS3.5 §8.2.1 and §A.4.1. The frame is an ITU-T
+/// T.81 lossless stream (Annex H) with Huffman coding: a SOF3 frame of 2 to 16 bits precision with one component (grey)
+/// or three (colour) sampled 1 × 1, in one interleaved scan or in one scan per component, predictors 1 to 7, a point
+/// transform, and restart intervals of whole lines. Colour components are kept as they are (no colour transform). The
+/// result is native little endian pixel data in the layout's Bits Allocated (8 or 16), samples interleaved (Planar
+/// Configuration 0), ready for <see cref="FrameRenderer.Render"/> with <c>planar: false</c>.
+/// </summary>
+/// <remarks>
+/// Malformed input of any kind is a <see cref="RenderingException"/>. Nothing larger than the frame the layout
+/// describes is allocated, and that only once the stream's header agrees with the layout and the stream is long
+/// enough to hold the image: every sample costs at least one bit (T.81 §C: no Huffman code is shorter).
+/// </remarks>
+public static class JpegLosslessDecoder
+{
+    // T.81 Table B.1: marker codes (the byte after 0xFF).
+    private const byte Sof3 = 0xC3;
+    private const byte Dht = 0xC4;
+    private const byte Dac = 0xCC;
+    private const byte Rst0 = 0xD0;
+    private const byte Rst7 = 0xD7;
+    private const byte Soi = 0xD8;
+    private const byte Eoi = 0xD9;
+    private const byte Sos = 0xDA;
+    private const byte Dri = 0xDD;
+    private const byte Dhp = 0xDE;
+    private const byte Exp = 0xDF;
+    private const byte Tem = 0x01;
+
+    /// <summary>JPEG-LS's start of frame (ISO/IEC 14495-1 SOF55), a reserved JPGn code in T.81.</summary>
+    private const byte Sof55 = 0xF7;
+
+    /// <exception cref="RenderingException">The frame is malformed, uses a JPEG process other than lossless Process 14, or disagrees with the layout.</exception>
+    public static byte[] Decode(PixelLayout layout, ReadOnlySpan<byte> frame)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        CheckLayout(layout);
+        if (frame.Length < 2 || frame[0] != 0xFF || frame[1] != Soi)
+        {
+            throw new RenderingException("The JPEG Lossless frame does not start with an SOI marker (FF D8).");
+        }
+
+        var tables = new HuffmanTable?[4];
+        FrameHeader? header = null;
+        byte[]? output = null;
+        int[]? previous = null, current = null;
+        int restartInterval = 0;
+        int position = 2;
+        try
+        {
+            while (true)
+            {
+                byte marker = NextMarker(frame, ref position);
+                switch (marker)
+                {
+                    case Sof3:
+                        if (header is not null)
+                        {
+                            throw new RenderingException("The JPEG Lossless frame has two frame headers (SOF3).");
+                        }
+
+                        header = ReadFrameHeader(Segment(frame, ref position, "SOF3"), layout, frame.Length);
+                        output = new byte[layout.FrameBytes];
+                        previous = ArrayPool<int>.Shared.Rent(header.Columns * header.Components.Length);
+                        current = ArrayPool<int>.Shared.Rent(header.Columns * header.Components.Length);
+                        break;
+                    case Dht:
+                        ReadHuffmanTables(Segment(frame, ref position, "DHT"), tables);
+                        break;
+                    case Dri:
+                        restartInterval = ReadRestartInterval(Segment(frame, ref position, "DRI"));
+                        break;
+                    case Sos:
+                        if (header is null || output is null || previous is null || current is null)
+                        {
+                            throw new RenderingException("The JPEG Lossless frame has a scan (SOS) before its frame header (SOF3).");
+                        }
+
+                        Scan scan = ReadScanHeader(Segment(frame, ref position, "SOS"), header, tables);
+                        position = DecodeScan(frame, position, header, scan, restartInterval, output, previous, current);
+                        break;
+                    case Eoi:
+                        if (header is null || output is null)
+                        {
+                            throw new RenderingException("The JPEG Lossless frame ends (EOI) without a frame header (SOF3).");
+                        }
+
+                        int missing = Array.IndexOf(header.Decoded, false);
+                        if (missing >= 0)
+                        {
+                            throw new RenderingException($"The JPEG Lossless frame ends (EOI) before a scan of its component {header.Components[missing]}: a scan is missing.");
+                        }
+
+                        return output;
+                    case >= Rst0 and <= Rst7:
+                        throw new RenderingException($"The JPEG Lossless frame has a restart marker (RST{marker - Rst0}) outside a scan.");
+                    case Soi:
+                        throw new RenderingException("The JPEG Lossless frame has a second SOI marker.");
+                    case Dac:
+                        throw new RenderingException("The JPEG frame uses arithmetic coding (DAC), which JPEG Lossless Process 14 does not.");
+                    case Dhp or Exp:
+                        throw new RenderingException("The JPEG frame is hierarchical (DHP/EXP), not JPEG Lossless Non-Hierarchical Process 14.");
+                    case Sof55:
+                        throw new RenderingException("The frame is JPEG-LS (SOF55), not JPEG Lossless Process 14 (SOF3): its transfer syntax does not match its pixel data.");
+                    case >= 0xC0 and <= 0xCF:
+                        throw new RenderingException($"The frame is JPEG {FrameTypeName(marker)}, not JPEG Lossless Process 14 (SOF3): its transfer syntax does not match its pixel data.");
+                    case Tem:
+                        break;
+                    default:
+                        // APPn, COM, DQT, DNL and reserved markers carry nothing the decoding needs.
+                        Segment(frame, ref position, $"marker FF {marker:X2}");
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            if (previous is not null)
+            {
+                ArrayPool<int>.Shared.Return(previous);
+            }
+
+            if (current is not null)
+            {
+                ArrayPool<int>.Shared.Return(current);
+            }
+        }
+    }
+
+    private static void CheckLayout(PixelLayout layout)
+    {
+        if (layout.BitsAllocated is not (8 or 16))
+        {
+            throw new RenderingException($"JPEG Lossless frames are decoded to 8 or 16 bits allocated; the image has {layout.BitsAllocated}.");
+        }
+
+        if (layout.Photometric == "YBR_FULL_422")
+        {
+            throw new RenderingException("JPEG Lossless pixel data cannot be YBR_FULL_422: Portico decodes only components sampled 1 × 1.");
+        }
+
+        if (layout.Rows < 1 || layout.Columns < 1 || layout.SamplesPerPixel < 1)
+        {
+            throw new RenderingException("The image has no Rows, Columns or Samples per Pixel.");
+        }
+    }
+
+    /// <summary>The marker at <paramref name="position"/>, after any fill bytes (T.81 §B.1.1.2); leaves the position after its code.</summary>
+    private static byte NextMarker(ReadOnlySpan<byte> frame, ref int position)
+    {
+        if (position >= frame.Length)
+        {
+            throw new RenderingException("The JPEG Lossless frame ends without its EOI marker: it is truncated.");
+        }
+
+        if (frame[position] != 0xFF)
+        {
+            throw new RenderingException($"The JPEG Lossless frame has byte {frame[position]:X2} at offset {position:N0} where a marker (FF xx) belongs.");
+        }
+
+        while (position < frame.Length && frame[position] == 0xFF)
+        {
+            position++;
+        }
+
+        if (position >= frame.Length)
+        {
+            throw new RenderingException("The JPEG Lossless frame ends in the middle of a marker: it is truncated.");
+        }
+
+        byte marker = frame[position++];
+        if (marker == 0)
+        {
+            throw new RenderingException($"The JPEG Lossless frame has entropy-coded data (FF 00) at offset {position - 2:N0} outside a scan.");
+        }
+
+        return marker;
+    }
+
+    /// <summary>The parameters of the marker segment at <paramref name="position"/> (after its 2-byte length); moves past it.</summary>
+    private static ReadOnlySpan<byte> Segment(ReadOnlySpan<byte> frame, ref int position, string name)
+    {
+        if (frame.Length - position < 2)
+        {
+            throw new RenderingException($"The JPEG Lossless frame ends in the length of its {name} segment: it is truncated.");
+        }
+
+        int length = BinaryPrimitives.ReadUInt16BigEndian(frame[position..]);
+        if (length < 2)
+        {
+            throw new RenderingException($"The {name} segment of the JPEG Lossless frame has length {length}; at least 2 is needed.");
+        }
+
+        if (length > frame.Length - position)
+        {
+            throw new RenderingException($"The {name} segment of the JPEG Lossless frame claims {length:N0} bytes; only {frame.Length - position:N0} remain: it is truncated.");
+        }
+
+        ReadOnlySpan<byte> parameters = frame.Slice(position + 2, length - 2);
+        position += length;
+        return parameters;
+    }
+
+    private static string FrameTypeName(byte marker) => marker switch
+    {
+        0xC0 => "SOF0 (baseline DCT)",
+        0xC1 => "SOF1 (extended sequential DCT)",
+        0xC2 => "SOF2 (progressive DCT)",
+        0xC5 => "SOF5 (differential sequential DCT, hierarchical)",
+        0xC6 => "SOF6 (differential progressive DCT, hierarchical)",
+        0xC7 => "SOF7 (differential lossless, hierarchical)",
+        0xC8 => "JPG (reserved extension)",
+        0xC9 => "SOF9 (extended sequential DCT, arithmetic coding)",
+        0xCA => "SOF10 (progressive DCT, arithmetic coding)",
+        0xCB => "SOF11 (lossless, arithmetic coding)",
+        0xCD => "SOF13 (differential sequential DCT, arithmetic coding)",
+        0xCE => "SOF14 (differential progressive DCT, arithmetic coding)",
+        _ => "SOF15 (differential lossless, arithmetic coding)",
+    };
+
+    /// <summary>T.81 §B.2.2: P, Y, X, Nf, then per component its id, sampling factors H and V, and a quantization table (unused).</summary>
+    private static FrameHeader ReadFrameHeader(ReadOnlySpan<byte> segment, PixelLayout layout, int frameLength)
+    {
+        if (segment.Length < 6 || segment.Length != 6 + (3 * segment[5]) || segment[5] == 0)
+        {
+            throw new RenderingException("The frame header (SOF3) of the JPEG Lossless frame is malformed: its length does not match its component count.");
+        }
+
+        int precision = segment[0];
+        int rows = BinaryPrimitives.ReadUInt16BigEndian(segment[1..]);
+        int columns = BinaryPrimitives.ReadUInt16BigEndian(segment[3..]);
+        int count = segment[5];
+        if (precision is < 2 or > 16)
+        {
+            throw new RenderingException($"The JPEG Lossless frame has samples of {precision} bits; Process 14 allows 2 to 16.");
+        }
+
+        if (rows == 0)
+        {
+            throw new RenderingException("The JPEG Lossless frame leaves its number of lines to a DNL marker, which Portico does not support.");
+        }
+
+        if (columns == 0)
+        {
+            throw new RenderingException("The JPEG Lossless frame has 0 samples per line.");
+        }
+
+        if (count != layout.SamplesPerPixel)
+        {
+            throw new RenderingException($"The JPEG Lossless frame has {count} component{(count == 1 ? "" : "s")}; the data set says {layout.SamplesPerPixel} sample{(layout.SamplesPerPixel == 1 ? "" : "s")} per pixel.");
+        }
+
+        if (rows != layout.Rows || columns != layout.Columns)
+        {
+            throw new RenderingException($"The JPEG Lossless frame is {columns} × {rows} pixels; the data set says {layout.Columns} × {layout.Rows} (Columns × Rows).");
+        }
+
+        if (precision > layout.BitsAllocated)
+        {
+            throw new RenderingException($"The JPEG Lossless frame has samples of {precision} bits; Bits Allocated is {layout.BitsAllocated}.");
+        }
+
+        var ids = new byte[count];
+        for (int c = 0; c < count; c++)
+        {
+            ReadOnlySpan<byte> component = segment.Slice(6 + (3 * c), 3);
+            int h = component[1] >> 4, v = component[1] & 0x0F;
+            if (h is < 1 or > 4 || v is < 1 or > 4)
+            {
+                throw new RenderingException($"Component {component[0]} of the JPEG Lossless frame has sampling factors {h} × {v}; T.81 allows 1 to 4.");
+            }
+
+            // A lone component's factors change nothing (its size is the image's, T.81 §A.1.1); with several, they subsample.
+            if (count > 1 && (h, v) != (1, 1))
+            {
+                throw new RenderingException($"Component {component[0]} of the JPEG Lossless frame is sampled {h} × {v}; Portico decodes colour JPEG Lossless only with every component sampled 1 × 1.");
+            }
+
+            if (ids.AsSpan(0, c).Contains(component[0]))
+            {
+                throw new RenderingException($"The JPEG Lossless frame has two components with id {component[0]}.");
+            }
+
+            ids[c] = component[0];
+        }
+
+        // Every sample takes at least one bit of the stream: refuse a header that claims more than the frame can hold
+        // before allocating anything for it.
+        long samples = (long)rows * columns * count;
+        if (samples > 8L * frameLength)
+        {
+            throw new RenderingException($"The JPEG Lossless frame holds {frameLength:N0} bytes, too few for the {columns} × {rows} × {count} samples its header claims.");
+        }
+
+        if (layout.FrameBytes > Array.MaxLength)
+        {
+            throw new RenderingException($"{layout.Rows} × {layout.Columns} pixels of {count} samples are too many to decode.");
+        }
+
+        return new FrameHeader(precision, rows, columns, ids, layout.BitsAllocated / 8);
+    }
+
+    /// <summary>T.81 §B.2.4.2: one or more tables, each Tc/Th, 16 counts of codes by length, then the values.</summary>
+    private static void ReadHuffmanTables(ReadOnlySpan<byte> segment, HuffmanTable?[] tables)
+    {
+        while (segment.Length > 0)
+        {
+            if (segment.Length < 17)
+            {
+                throw new RenderingException("A Huffman table (DHT) of the JPEG Lossless frame is cut short.");
+            }
+
+            int tableClass = segment[0] >> 4, id = segment[0] & 0x0F;
+            if (tableClass > 1 || id > 3)
+            {
+                throw new RenderingException($"The JPEG Lossless frame defines Huffman table {id} of class {tableClass}; T.81 allows tables 0 to 3 of class 0 or 1.");
+            }
+
+            ReadOnlySpan<byte> counts = segment.Slice(1, 16);
+            int total = 0;
+            foreach (byte n in counts)
+            {
+                total += n;
+            }
+
+            if (total > 256 || segment.Length < 17 + total)
+            {
+                throw new RenderingException($"Huffman table {id} (DHT) of the JPEG Lossless frame claims {total} codes; its segment holds {Math.Max(0, segment.Length - 17)} values.");
+            }
+
+            // Class 1 (AC) tables belong to DCT processes; a lossless scan uses class 0 (T.81 §H.2.2).
+            if (tableClass == 0)
+            {
+                (tables[id] ??= new HuffmanTable(id)).Define(counts, segment.Slice(17, total));
+            }
+
+            segment = segment[(17 + total)..];
+        }
+    }
+
+    private static int ReadRestartInterval(ReadOnlySpan<byte> segment)
+    {
+        if (segment.Length != 2)
+        {
+            throw new RenderingException("The restart interval (DRI) of the JPEG Lossless frame is malformed.");
+        }
+
+        return BinaryPrimitives.ReadUInt16BigEndian(segment);
+    }
+
+    /// <summary>T.81 §B.2.3: Ns, per component its id and tables, then Ss (the predictor, §H.1.2.1), Se, Ah and Al (the point transform).</summary>
+    private static Scan ReadScanHeader(ReadOnlySpan<byte> segment, FrameHeader header, HuffmanTable?[] tables)
+    {
+        if (segment.Length < 1 || segment[0] is < 1 or > 4 || segment.Length != 4 + (2 * segment[0]))
+        {
+            throw new RenderingException("The scan header (SOS) of the JPEG Lossless frame is malformed: its length does not match its component count.");
+        }
+
+        int count = segment[0];
+        var components = new int[count];
+        var scanTables = new HuffmanTable[count];
+        for (int k = 0; k < count; k++)
+        {
+            byte id = segment[1 + (2 * k)];
+            int index = Array.IndexOf(header.Components, id);
+            if (index < 0)
+            {
+                throw new RenderingException($"A scan of the JPEG Lossless frame names component {id}, which its frame header does not define.");
+            }
+
+            if (header.Decoded[index] || components.AsSpan(0, k).Contains(index))
+            {
+                throw new RenderingException($"Component {id} of the JPEG Lossless frame is in more than one scan.");
+            }
+
+            int table = segment[2 + (2 * k)] >> 4;
+            scanTables[k] = (table < 4 ? tables[table] : null)
+                ?? throw new RenderingException($"A scan of the JPEG Lossless frame uses Huffman table {table}, which no DHT segment before it defines.");
+            components[k] = index;
+        }
+
+        int predictor = segment[1 + (2 * count)];
+        int pointTransform = segment[3 + (2 * count)] & 0x0F;
+        if (predictor is < 1 or > 7)
+        {
+            throw new RenderingException($"A scan of the JPEG Lossless frame has predictor selection value {predictor}; Process 14 uses 1 to 7.");
+        }
+
+        if (pointTransform >= header.Precision)
+        {
+            throw new RenderingException($"A scan of the JPEG Lossless frame has point transform {pointTransform}, which leaves nothing of its {header.Precision}-bit samples.");
+        }
+
+        foreach (int index in components)
+        {
+            header.Decoded[index] = true;
+        }
+
+        return new Scan(components, scanTables, predictor, pointTransform, header.Precision);
+    }
+
+    /// <summary>
+    /// Decodes one scan into <paramref name="output"/> and returns the offset of the marker after it. Rows are decoded
+    /// into <paramref name="previous"/> and <paramref name="current"/> (each one row of every component, interleaved)
+    /// before they are written out shifted by the point transform.
+    /// </summary>
+    private static int DecodeScan(ReadOnlySpan<byte> frame, int position, FrameHeader header, Scan scan, int restartInterval, byte[] output, int[] previous, int[] current)
+    {
+        int rows = header.Rows, columns = header.Columns;
+
+        // T.81 §H.1.2.1 starts each restart interval as the image's first line (prediction from the left, the first
+        // sample from 2^(P-Pt-1)), which is defined for intervals of whole lines: a multiple of the MCUs per line (an
+        // MCU being one sample of each component of the scan), as libjpeg also requires. An interval as long as the scan
+        // has no restart in it, whatever its length.
+        int rowsPerInterval = rows;
+        if (restartInterval > 0 && (long)restartInterval < (long)rows * columns)
+        {
+            if (restartInterval % columns != 0)
+            {
+                throw new RenderingException($"The JPEG Lossless frame has a restart interval of {restartInterval} samples, not a whole number of its {columns}-sample lines.");
+            }
+
+            rowsPerInterval = restartInterval / columns;
+        }
+
+        var reader = new BitReader(frame, position);
+        int restarts = 0;
+        for (int row = 0; row < rows; row++)
+        {
+            bool firstLine = row % rowsPerInterval == 0;
+            if (firstLine && row > 0)
+            {
+                reader.Restart(restarts & 7);
+                restarts++;
+            }
+
+            DecodeRow(ref reader, scan, header.Components.Length, columns, firstLine, previous, current);
+            if (reader.Overrun)
+            {
+                throw new RenderingException($"The JPEG Lossless data ends in line {row + 1} of {rows}: the frame is truncated or corrupt.");
+            }
+
+            StoreRow(scan, header, row, current, output);
+            (previous, current) = (current, previous);
+        }
+
+        return reader.EndOfScan();
+    }
+
+    /// <summary>
+    /// One line of every component of the scan: T.81 §H.1.2.1 predictions plus the decoded differences. The reader's
+    /// bit buffer is kept in locals for the line rather than read and written through the reference per sample.
+    /// </summary>
+    private static void DecodeRow(ref BitReader reader, Scan scan, int stride, int columns, bool firstLine, int[] previous, int[] current)
+    {
+        int mask = scan.Mask;
+        int[] components = scan.Components;
+        HuffmanTable[] tables = scan.Tables;
+        int count = components.Length;
+        ulong bits = reader.Bits;
+        int available = reader.Available;
+
+        // The first sample of a line: 2^(P-Pt-1) on the first line of the scan or of a restart interval, else the one above.
+        for (int k = 0; k < count; k++)
+        {
+            int c = components[k];
+            int prediction = firstLine ? scan.Initial : previous[c];
+            current[c] = (prediction + NextDifference(ref reader, ref bits, ref available, tables[k].Differences, tables[k])) & mask;
+        }
+
+        int predictor = firstLine ? 1 : scan.Predictor;
+        if (count == 1)
+        {
+            // A grey image, or one scan per colour component: the loop most frames take.
+            (bits, available) = DecodeLine(ref reader, bits, available, tables[0], stride + components[0], columns * stride, stride, mask, predictor, previous, current);
+        }
+        else
+        {
+            // The first line of a scan or restart interval predicts from the left (predictor 1), so never reads the line above.
+            for (int x = 1; x < columns; x++)
+            {
+                int at = x * stride;
+                for (int k = 0; k < count; k++)
+                {
+                    int i = at + components[k];
+                    int prediction = predictor == 1 ? current[i - stride] : Predict(predictor, current[i - stride], previous[i], previous[i - stride]);
+                    current[i] = (prediction + NextDifference(ref reader, ref bits, ref available, tables[k].Differences, tables[k])) & mask;
+                }
+            }
+        }
+
+        reader.Bits = bits;
+        reader.Available = available;
+    }
+
+    /// <summary>
+    /// The samples <paramref name="start"/>, + <paramref name="stride"/> ... before <paramref name="end"/> of one
+    /// component's line (all but its first), from the bits given; returns the bits left.
+    /// </summary>
+    private static (ulong Bits, int Available) DecodeLine(ref BitReader reader, ulong bits, int available, HuffmanTable table, int start, int end, int stride, int mask, int predictor, int[] previous, int[] current)
+    {
+        int[] differences = table.Differences;
+        if (predictor == 1)
+        {
+            // The sample to the left stays in a register from one to the next.
+            int left = current[start - stride];
+            for (int i = start; i < end; i += stride)
+            {
+                left = (left + NextDifference(ref reader, ref bits, ref available, differences, table)) & mask;
+                current[i] = left;
+            }
+        }
+        else
+        {
+            for (int i = start; i < end; i += stride)
+            {
+                int prediction = Predict(predictor, current[i - stride], previous[i], previous[i - stride]);
+                current[i] = (prediction + NextDifference(ref reader, ref bits, ref available, differences, table)) & mask;
+            }
+        }
+
+        return (bits, available);
+    }
+
+    /// <summary>
+    /// The next difference (T.81 §H.1.2.2, Table H.2): a category SSSS by Huffman code, then SSSS bits, or none for 16
+    /// (a difference of 32768). <paramref name="bits"/> holds <paramref name="available"/> bits, the next one highest.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NextDifference(ref BitReader reader, ref ulong bits, ref int available, int[] differences, HuffmanTable table)
+    {
+        // At most 16 bits of code and 15 of difference.
+        if (available < 32)
+        {
+            (bits, available) = reader.Fill(bits, available);
+        }
+
+        int entry = differences[(int)(bits >> (64 - HuffmanTable.LookupBits))];
+        if (entry == 0)
+        {
+            entry = table.Decode(bits);
+        }
+
+        int length = entry & 0xFF;
+        bits <<= length;
+        available -= length;
+        return entry >> 8;
+    }
+
+    /// <summary>T.81 Table H.1, with a the sample to the left, b the one above, c the one above-left (arithmetic shifts).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Predict(int predictor, int a, int b, int c) => predictor switch
+    {
+        1 => a,
+        2 => b,
+        3 => c,
+        4 => a + b - c,
+        5 => a + ((b - c) >> 1),
+        6 => b + ((a - c) >> 1),
+        _ => (a + b) >> 1,
+    };
+
+    /// <summary>Writes the scan's components of line <paramref name="row"/>, multiplied back by 2^Pt (T.81 §H.1.2.1).</summary>
+    private static void StoreRow(Scan scan, FrameHeader header, int row, int[] current, byte[] output)
+    {
+        int shift = scan.PointTransform;
+        int end = header.Columns * header.Components.Length, stride = header.Components.Length;
+        int start = row * end;
+        foreach (int c in scan.Components)
+        {
+            if (header.BytesPerSample == 1)
+            {
+                Span<byte> line = output.AsSpan(start, end);
+                for (int i = c; i < end; i += stride)
+                {
+                    line[i] = (byte)(current[i] << shift);
+                }
+            }
+            else
+            {
+                Span<ushort> line = MemoryMarshal.Cast<byte, ushort>(output.AsSpan(start * 2, end * 2));
+                for (int i = c; i < end; i += stride)
+                {
+                    ushort value = (ushort)(current[i] << shift);
+                    line[i] = BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
+                }
+            }
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowUndefinedCode(int table) =>
+        throw new RenderingException($"The JPEG Lossless data holds a Huffman code that table {table} does not define: the frame is corrupt.");
+
+    [DoesNotReturn]
+    private static void ThrowBadDifferenceSize(int size) =>
+        throw new RenderingException($"The JPEG Lossless data holds a difference of {size} bits; lossless differences have at most 16.");
+
+    /// <summary>The frame header's sizes, the component ids in frame order, and the bytes of each output sample (Bits Allocated / 8).</summary>
+    private sealed record FrameHeader(int Precision, int Rows, int Columns, byte[] Components, int BytesPerSample)
+    {
+        /// <summary>Which components (in frame order) a scan has decoded so far.</summary>
+        public bool[] Decoded { get; } = new bool[Components.Length];
+    }
+
+    /// <summary>One scan: the frame indexes of its components and their tables, the predictor and the point transform.</summary>
+    private sealed class Scan(int[] components, HuffmanTable[] tables, int predictor, int pointTransform, int precision)
+    {
+        public int[] Components { get; } = components;
+
+        public HuffmanTable[] Tables { get; } = tables;
+
+        public int Predictor { get; } = predictor;
+
+        public int PointTransform { get; } = pointTransform;
+
+        /// <summary>
+        /// Reconstructed values are taken modulo 2^(P-Pt): for a valid stream the same as T.81 §H.1.2.2's modulo 2^16,
+        /// and never more bits than the samples have, whatever a corrupt stream holds.
+        /// </summary>
+        public int Mask { get; } = (1 << (precision - pointTransform)) - 1;
+
+        /// <summary>The prediction of a scan's or restart interval's first sample, 2^(P-Pt-1).</summary>
+        public int Initial { get; } = 1 << (precision - pointTransform - 1);
+    }
+
+    /// <summary>
+    /// A Huffman table of difference categories (T.81 §C, §F.2.2.3). Decoding looks up the next
+    /// <see cref="LookupBits"/> bits: for a short code with few extra bits, that gives the whole difference at once;
+    /// otherwise the code (the same way, or by the largest code of each length beyond) and then its extra bits.
+    /// </summary>
+    private sealed class HuffmanTable(int id)
+    {
+        public const int LookupBits = 11;
+
+        /// <summary>The values (difference categories) in code order; reused when a DHT redefines the table.</summary>
+        private readonly byte[] _values = new byte[256];
+
+        public int Id { get; } = id;
+
+        /// <summary>
+        /// By the next bits: the difference (above the low byte) and the bits it takes, code and extra bits (low byte);
+        /// 0 when they are more than <see cref="LookupBits"/>.
+        /// </summary>
+        public int[] Differences { get; } = new int[1 << LookupBits];
+
+        /// <summary>By the next bits: the code's length (high byte) and value (low byte); 0 when the code is longer.</summary>
+        private ushort[] Codes { get; } = new ushort[1 << LookupBits];
+
+        /// <summary>By length: the largest code of that length, or -1 when there is none.</summary>
+        private int[] MaxCode { get; } = new int[17];
+
+        /// <summary>By length: what a code of that length is added to for its index in the values.</summary>
+        private int[] ValueOffset { get; } = new int[17];
+
+        /// <summary>(Re)defines the table from a DHT's 16 counts of codes by length and its values (T.81 §C.2, canonical codes).</summary>
+        public void Define(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
+        {
+            values.CopyTo(_values);
+            Array.Clear(Differences);
+            Array.Clear(Codes);
+            int code = 0, index = 0;
+            for (int length = 1; length <= 16; length++)
+            {
+                int n = counts[length - 1];
+                MaxCode[length] = n > 0 ? code + n - 1 : -1;
+                ValueOffset[length] = index - code;
+                if (code + n > 1 << length)
+                {
+                    throw new RenderingException($"Huffman table {Id} (DHT) of the JPEG Lossless frame has more codes of {length} bits than fit.");
+                }
+
+                for (int k = 0; k < n && length <= LookupBits; k++)
+                {
+                    int first = (code + k) << (LookupBits - length), span = 1 << (LookupBits - length);
+                    Codes.AsSpan(first, span).Fill((ushort)((length << 8) | _values[index + k]));
+                    for (int next = first; next < first + span; next++)
+                    {
+                        Differences[next] = Resolve(next, length, _values[index + k]);
+                    }
+                }
+
+                code = (code + n) << 1;
+                index += n;
+            }
+        }
+
+        /// <summary>The difference at the top of <paramref name="bits"/>, packed as <see cref="Differences"/>; any length.</summary>
+        public int Decode(ulong bits)
+        {
+            int length, size;
+            int entry = Codes[(int)(bits >> (64 - LookupBits))];
+            if (entry != 0)
+            {
+                (length, size) = (entry >> 8, entry & 0xFF);
+            }
+            else
+            {
+                (length, size) = LongCode(bits);
+            }
+
+            if (size > 16)
+            {
+                ThrowBadDifferenceSize(size);
+            }
+
+            return Pack(Difference((int)((bits << length) >> 48), size), length + (size == 16 ? 0 : size));
+        }
+
+        /// <summary>The <see cref="Differences"/> entry for the look-up bits <paramref name="next"/> that begin with a code of <paramref name="length"/> bits.</summary>
+        private static int Resolve(int next, int length, int size)
+        {
+            int bits = length + (size == 16 ? 0 : size);
+            if (size > 16 || bits > LookupBits)
+            {
+                return 0;
+            }
+
+            // The bits after the code, top-aligned in 16.
+            int top = ((next << length) & ((1 << LookupBits) - 1)) << (16 - LookupBits);
+            return Pack(Difference(top, size), bits);
+        }
+
+        private static int Pack(int difference, int bits) => (difference << 8) | bits;
+
+        /// <summary>
+        /// T.81 §F.2.2.1 EXTEND: the difference of category <paramref name="size"/> whose extra bits are the top bits of
+        /// the 16-bit <paramref name="top"/>: a leading 0 bit means a negative one. Category 16 is 32768, with no extra bits.
+        /// </summary>
+        private static int Difference(int top, int size)
+        {
+            if (size is 0 or 16)
+            {
+                return size == 0 ? 0 : 32768;
+            }
+
+            int value = top >> (16 - size);
+            return value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
+        }
+
+        /// <summary>A code longer than <see cref="LookupBits"/> at the top of <paramref name="bits"/>: its length and value.</summary>
+        private (int Length, int Value) LongCode(ulong bits)
+        {
+            for (int length = LookupBits + 1; length <= 16; length++)
+            {
+                int code = (int)(bits >> (64 - length));
+                if (code <= MaxCode[length])
+                {
+                    return (length, _values[ValueOffset[length] + code]);
+                }
+            }
+
+            ThrowUndefinedCode(Id);
+            return default;
+        }
+    }
+
+    /// <summary>
+    /// Reads the entropy-coded data of a scan (T.81 §F.2.2.5): bits most significant first, a stuffed 0x00 after each
+    /// 0xFF dropped. At a marker or at the end of the frame it supplies zero bits, counting them, so that the last code
+    /// may be looked up with fewer bits left than a look-up takes; using any of them makes <see cref="Overrun"/> true.
+    /// </summary>
+    private ref struct BitReader(ReadOnlySpan<byte> data, int position)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position = position;
+        private int _padding;
+
+        /// <summary>The bits read and not yet used, the next one highest.</summary>
+        public ulong Bits { get; set; }
+
+        /// <summary>How many of <see cref="Bits"/> there are, the zeros supplied past the end included.</summary>
+        public int Available { get; set; }
+
+        /// <summary>Some bits past the end of the data have been used: the scan is truncated or corrupt.</summary>
+        public readonly bool Overrun => Available < _padding;
+
+        /// <summary>At the end of a restart interval: drops the rest of its last byte and expects RSTn (T.81 §B.2.1, §F.2.2.5).</summary>
+        public void Restart(int expected)
+        {
+            int at = FindMarker(_data, _position);
+            if (at < 0)
+            {
+                throw new RenderingException($"The JPEG Lossless data ends where restart marker RST{expected} belongs: the frame is truncated.");
+            }
+
+            int next = at;
+            byte marker = NextMarker(_data, ref next);
+            if (marker != Rst0 + expected)
+            {
+                string found = marker is >= Rst0 and <= Rst7 ? $"RST{marker - Rst0}" : $"marker FF {marker:X2}";
+                throw new RenderingException($"The JPEG Lossless data has {found} where restart marker RST{expected} belongs: the frame is corrupt.");
+            }
+
+            _position = next;
+            Bits = 0;
+            Available = 0;
+            _padding = 0;
+        }
+
+        /// <summary>The offset of the marker that ends the scan, past any bits and bytes left unused.</summary>
+        public readonly int EndOfScan()
+        {
+            int at = FindMarker(_data, _position);
+            return at >= 0 ? at : throw new RenderingException("The JPEG Lossless frame ends after its scan without an EOI marker: it is truncated.");
+        }
+
+        /// <summary>
+        /// Tops <paramref name="bits"/> up to at least 57 bits, with zeros once the data or the scan (at a marker) ends.
+        /// Eight bytes at a time when none of them is 0xFF.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public (ulong Bits, int Available) Fill(ulong bits, int available)
+        {
+            if (_data.Length - _position >= 8)
+            {
+                int bytes = (64 - available) >> 3;
+                ulong word = BinaryPrimitives.ReadUInt64BigEndian(_data[_position..]);
+                ulong taken = bytes == 8 ? ulong.MaxValue : ~(ulong.MaxValue >> (8 * bytes));
+
+                // No byte of the taken ones is 0xFF: ~word (with the others set) has no zero byte.
+                ulong x = ~word | ~taken;
+                if (((x - 0x0101010101010101UL) & ~x & 0x8080808080808080UL) == 0)
+                {
+                    _position += bytes;
+                    return (bits | ((word & taken) >> available), available + (8 * bytes));
+                }
+            }
+
+            while (available <= 56)
+            {
+                int value = 0;
+                if (_position < _data.Length)
+                {
+                    value = _data[_position];
+                    if (value != 0xFF)
+                    {
+                        _position++;
+                    }
+                    else if (_position + 1 < _data.Length && _data[_position + 1] == 0)
+                    {
+                        _position += 2;
+                    }
+                    else
+                    {
+                        value = 0;
+                        _padding += 8;
+                    }
+                }
+                else
+                {
+                    _padding += 8;
+                }
+
+                bits |= (ulong)value << (56 - available);
+                available += 8;
+            }
+
+            return (bits, available);
+        }
+
+        /// <summary>The offset of the next marker's first 0xFF at or after <paramref name="from"/>, skipping stuffed bytes; -1 if none.</summary>
+        private static int FindMarker(ReadOnlySpan<byte> data, int from)
+        {
+            for (int i = from; i < data.Length; i++)
+            {
+                if (data[i] != 0xFF)
+                {
+                    continue;
+                }
+
+                int j = i + 1;
+                while (j < data.Length && data[j] == 0xFF)
+                {
+                    j++;
+                }
+
+                if (j >= data.Length)
+                {
+                    return -1;
+                }
+
+                if (data[j] != 0)
+                {
+                    return i;
+                }
+
+                i = j;
+            }
+
+            return -1;
+        }
+    }
+}

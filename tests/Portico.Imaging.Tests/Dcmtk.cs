@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Portico.Dicom.Data;
+using Portico.Dicom.Dictionary;
+using Portico.Dicom.IO;
+using Portico.Dicom.Uids;
+using Portico.Dicom.Values;
+using Xunit;
+
+namespace Portico.Imaging.Tests;
+
+/// <summary>
+/// DCMTK's codecs, run as programs: <c>dcmcjpeg</c> (JPEG Lossless encoder, IJG), <c>dcmdjpeg</c> (its decoder) and
+/// <c>dcmdrle</c>. DCMTK is installed by scripts/test.sh; a missing program fails the test saying so.
+/// </summary>
+internal static class Dcmtk
+{
+    /// <summary>Runs <paramref name="program"/> on <paramref name="input"/>, writing <paramref name="output"/>; fails the test if it fails.</summary>
+    public static void Convert(string program, string input, string output, params string[] options)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])[.. options, input, output])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"'{program}' is not installed. Run scripts/test.sh as root, which installs DCMTK.", ex);
+        }
+
+        using (process)
+        {
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"{program} did not finish in 30 seconds.");
+            }
+
+            string messages = stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult();
+            Assert.True(process.ExitCode == 0 && File.Exists(output), $"{program} {string.Join(' ', options)} {input} failed ({process.ExitCode}): {messages}");
+        }
+    }
+
+    /// <summary>
+    /// Writes a single-frame Secondary Capture file whose pixel data is <paramref name="jpeg"/>, encapsulated as JPEG
+    /// Lossless (1.2.840.10008.1.2.4.57): an empty Basic Offset Table, then one fragment (PS3.5 §A.4).
+    /// </summary>
+    public static string WriteJpegLossless(string directory, byte[] jpeg, int columns, int rows, int samples, int bitsAllocated, int bitsStored)
+    {
+        var dataset = new DicomDataset();
+        dataset.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7");
+        dataset.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, UidGenerator.NewUid());
+        dataset.AddOrUpdate(DicomTags.Modality, DicomVR.CS, "OT");
+        dataset.AddOrUpdate<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, (ushort)samples);
+        dataset.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, samples == 1 ? "MONOCHROME2" : "RGB");
+        if (samples > 1)
+        {
+            dataset.AddOrUpdate<ushort>(DicomTags.PlanarConfiguration, DicomVR.US, 0);
+        }
+
+        dataset.AddOrUpdate<ushort>(DicomTags.Rows, DicomVR.US, (ushort)rows);
+        dataset.AddOrUpdate<ushort>(DicomTags.Columns, DicomVR.US, (ushort)columns);
+        dataset.AddOrUpdate<ushort>(DicomTags.BitsAllocated, DicomVR.US, (ushort)bitsAllocated);
+        dataset.AddOrUpdate<ushort>(DicomTags.BitsStored, DicomVR.US, (ushort)bitsStored);
+        dataset.AddOrUpdate<ushort>(DicomTags.HighBit, DicomVR.US, (ushort)(bitsStored - 1));
+        dataset.AddOrUpdate<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 0);
+        var pixelData = new DicomFragments(DicomTags.PixelData, DicomVR.OB);
+        pixelData.Fragments.Add(new DicomFragment(Array.Empty<byte>(), null));
+        pixelData.Fragments.Add(new DicomFragment(jpeg.Length % 2 == 0 ? jpeg : [.. jpeg, 0], null));
+        dataset.Add(pixelData);
+
+        string path = Path.Combine(directory, $"{Guid.NewGuid():N}.dcm");
+        var file = new DicomFile(new DicomDataset(), dataset, TransferSyntax.FromUid("1.2.840.10008.1.2.4.57"));
+        DicomFileWriter.WriteAsync(file, path).GetAwaiter().GetResult();
+        return path;
+    }
+}
