@@ -1,4 +1,9 @@
+using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using Portico.Dicom.Data;
+using Portico.Dicom.Dictionary;
+using Portico.Dicom.IO;
+using Portico.Dicom.Values;
 using Portico.Imaging;
 
 namespace Portico.Benchmarks;
@@ -7,7 +12,8 @@ namespace Portico.Benchmarks;
 /// What one rendered frame of the viewer costs the server: a 512 × 512 CT frame (signed 12 of 16 bits, rescaled,
 /// windowed) and a 640 × 480 RGB ultrasound frame, each rendered, shrunk to a thumbnail, and written as PNG; and the CT
 /// frame decoded from JPEG Lossless. The pixels are made at setup (smooth with noise, like an image), so the figures
-/// measure the code, not the disk. The JPEG Lossless frame is made at setup too, by <see cref="EncodeJpegLossless"/>.
+/// measure the code, not the disk. The JPEG Lossless frame is made at setup too, by <see cref="EncodeJpegLossless"/>;
+/// the JPEG-LS one (lossless) by DCMTK's dcmcjpls (CharLS), which must be installed for that benchmark.
 /// </summary>
 [MemoryDiagnoser]
 public class RenderBenchmarks
@@ -20,20 +26,13 @@ public class RenderBenchmarks
     private RenderedImage _ctImage = null!;
     private RenderedImage _usImage = null!;
     private byte[] _ctJpegLossless = [];
+    private byte[] _ctJpegLs = [];
 
     [GlobalSetup]
     public void Setup()
     {
         var random = new Random(7);
-        _ct = new PixelLayout { Rows = 512, Columns = 512, BitsAllocated = 16, BitsStored = 12, HighBit = 11, Signed = true, Photometric = "MONOCHROME2", RescaleIntercept = -1024, Windows = [new VoiWindow(40, 400)] };
-        _ctFrame = new byte[512 * 512 * 2];
-        for (int i = 0; i < 512 * 512; i++)
-        {
-            int x = i % 512, y = i / 512;
-            short value = (short)(Math.Clamp(1024 + (600 * Math.Sin(x / 40.0) * Math.Cos(y / 55.0)) + random.Next(-30, 30), -2048, 2047));
-            BitConverter.TryWriteBytes(_ctFrame.AsSpan(i * 2), value);
-        }
-
+        MakeCt(random);
         _us = new PixelLayout { Rows = 480, Columns = 640, SamplesPerPixel = 3, BitsAllocated = 8, BitsStored = 8, HighBit = 7, Photometric = "RGB" };
         _usFrame = new byte[480 * 640 * 3];
         for (int i = 0; i < _usFrame.Length; i++)
@@ -51,6 +50,17 @@ public class RenderBenchmarks
         _usImage = FrameRenderer.Render(_us, _usFrame);
     }
 
+    [GlobalSetup(Target = nameof(DecodeJpegLsCt512))]
+    public void SetupJpegLs()
+    {
+        MakeCt(new Random(7));
+        _ctJpegLs = EncodeJpegLs(_ct, _ctFrame);
+        if (!JpegLsDecoder.Decode(_ct, _ctJpegLs).AsSpan().SequenceEqual(_ctFrame))
+        {
+            throw new InvalidOperationException("The JPEG-LS CT frame does not decode to its pixels.");
+        }
+    }
+
     [Benchmark]
     public RenderedImage RenderCt512() => FrameRenderer.Render(_ct, _ctFrame);
 
@@ -59,6 +69,9 @@ public class RenderBenchmarks
 
     [Benchmark]
     public byte[] DecodeJpegLosslessCt512() => JpegLosslessDecoder.Decode(_ct, _ctJpegLossless);
+
+    [Benchmark]
+    public byte[] DecodeJpegLsCt512() => JpegLsDecoder.Decode(_ct, _ctJpegLs);
 
     [Benchmark]
     public RenderedImage ThumbnailCt512() => _ctImage.FitWithin(128, 128);
@@ -77,6 +90,63 @@ public class RenderBenchmarks
         _sink.Position = 0;
         PngEncoder.Write(_usImage, _sink);
         return _sink.Position;
+    }
+
+    /// <summary>The CT frame: signed 12-bit values, smooth with noise.</summary>
+    private void MakeCt(Random random)
+    {
+        _ct = new PixelLayout { Rows = 512, Columns = 512, BitsAllocated = 16, BitsStored = 12, HighBit = 11, Signed = true, Photometric = "MONOCHROME2", RescaleIntercept = -1024, Windows = [new VoiWindow(40, 400)] };
+        _ctFrame = new byte[512 * 512 * 2];
+        for (int i = 0; i < 512 * 512; i++)
+        {
+            int x = i % 512, y = i / 512;
+            short value = (short)(Math.Clamp(1024 + (600 * Math.Sin(x / 40.0) * Math.Cos(y / 55.0)) + random.Next(-30, 30), -2048, 2047));
+            BitConverter.TryWriteBytes(_ctFrame.AsSpan(i * 2), value);
+        }
+    }
+
+    /// <summary>
+    /// The frame compressed JPEG-LS lossless by DCMTK's dcmcjpls: written as an Explicit VR Little Endian file, encoded,
+    /// and the one fragment of the result read back.
+    /// </summary>
+    private static byte[] EncodeJpegLs(PixelLayout layout, byte[] frame)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"portico-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var dataset = new DicomDataset();
+            dataset.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7");
+            dataset.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, "2.25.1");
+            dataset.AddOrUpdate<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, 1);
+            dataset.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, layout.Photometric);
+            dataset.AddOrUpdate<ushort>(DicomTags.Rows, DicomVR.US, (ushort)layout.Rows);
+            dataset.AddOrUpdate<ushort>(DicomTags.Columns, DicomVR.US, (ushort)layout.Columns);
+            dataset.AddOrUpdate<ushort>(DicomTags.BitsAllocated, DicomVR.US, (ushort)layout.BitsAllocated);
+            dataset.AddOrUpdate<ushort>(DicomTags.BitsStored, DicomVR.US, (ushort)layout.BitsStored);
+            dataset.AddOrUpdate<ushort>(DicomTags.HighBit, DicomVR.US, (ushort)layout.HighBit);
+            dataset.AddOrUpdate<ushort>(DicomTags.PixelRepresentation, DicomVR.US, (ushort)(layout.Signed ? 1 : 0));
+            dataset.Add(new DicomElement(DicomTags.PixelData, DicomVR.OW, frame));
+            string input = Path.Combine(directory, "native.dcm"), output = Path.Combine(directory, "jpeg-ls.dcm");
+            DicomFileWriter.WriteAsync(new DicomFile(new DicomDataset(), dataset, TransferSyntax.ExplicitVRLittleEndian), input).GetAwaiter().GetResult();
+
+            using (Process process = Process.Start("dcmcjpls", [input, output]) ?? throw new InvalidOperationException("Could not start dcmcjpls."))
+            {
+                process.WaitForExit();
+                if (process.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"dcmcjpls failed ({process.ExitCode}).");
+                }
+            }
+
+            DicomFile encoded = DicomFile.Open(output, new DicomFileReadOptions { DeferValuesLongerThan = uint.MaxValue - 1 });
+            var fragments = (DicomFragments)(encoded.Dataset.Find(DicomTags.PixelData) ?? throw new InvalidOperationException("dcmcjpls wrote no pixel data."));
+            return fragments.Fragments[1].Data.ToArray();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     /// <summary>

@@ -9,8 +9,9 @@ using Xunit;
 namespace Portico.Imaging.Tests;
 
 /// <summary>
-/// DCMTK's codecs, run as programs: <c>dcmcjpeg</c> (JPEG Lossless encoder, IJG), <c>dcmdjpeg</c> (its decoder) and
-/// <c>dcmdrle</c>. DCMTK is installed by scripts/test.sh; a missing program fails the test saying so.
+/// DCMTK's codecs, run as programs: <c>dcmcjpeg</c> (JPEG Lossless encoder, IJG), <c>dcmdjpeg</c> (its decoder),
+/// <c>dcmdrle</c>, and <c>dcmcjpls</c> and <c>dcmdjpls</c> (JPEG-LS, CharLS). DCMTK is installed by scripts/test.sh; a
+/// missing program fails the test saying so.
 /// </summary>
 internal static class Dcmtk
 {
@@ -54,10 +55,38 @@ internal static class Dcmtk
     }
 
     /// <summary>
+    /// Writes a single-frame Secondary Capture file of native (Explicit VR Little Endian) <paramref name="pixels"/>,
+    /// unsigned, samples interleaved: input for DCMTK's encoders.
+    /// </summary>
+    public static string WriteNative(string directory, byte[] pixels, int columns, int rows, int samples, int bitsAllocated, int bitsStored)
+    {
+        DicomDataset dataset = SecondaryCapture(columns, rows, samples, bitsAllocated, bitsStored);
+        dataset.Add(new DicomElement(DicomTags.PixelData, bitsAllocated > 8 ? DicomVR.OW : DicomVR.OB, pixels.Length % 2 == 0 ? pixels : [.. pixels, 0]));
+        string path = Path.Combine(directory, $"{Guid.NewGuid():N}.dcm");
+        DicomFileWriter.WriteAsync(new DicomFile(new DicomDataset(), dataset, TransferSyntax.ExplicitVRLittleEndian), path).GetAwaiter().GetResult();
+        return path;
+    }
+
+    /// <summary>
     /// Writes a single-frame Secondary Capture file whose pixel data is <paramref name="jpeg"/>, encapsulated as JPEG
     /// Lossless (1.2.840.10008.1.2.4.57): an empty Basic Offset Table, then one fragment (PS3.5 §A.4).
     /// </summary>
     public static string WriteJpegLossless(string directory, byte[] jpeg, int columns, int rows, int samples, int bitsAllocated, int bitsStored)
+    {
+        DicomDataset dataset = SecondaryCapture(columns, rows, samples, bitsAllocated, bitsStored);
+        var pixelData = new DicomFragments(DicomTags.PixelData, DicomVR.OB);
+        pixelData.Fragments.Add(new DicomFragment(Array.Empty<byte>(), null));
+        pixelData.Fragments.Add(new DicomFragment(jpeg.Length % 2 == 0 ? jpeg : [.. jpeg, 0], null));
+        dataset.Add(pixelData);
+
+        string path = Path.Combine(directory, $"{Guid.NewGuid():N}.dcm");
+        var file = new DicomFile(new DicomDataset(), dataset, TransferSyntax.FromUid("1.2.840.10008.1.2.4.57"));
+        DicomFileWriter.WriteAsync(file, path).GetAwaiter().GetResult();
+        return path;
+    }
+
+    /// <summary>The Secondary Capture image attributes of an unsigned image, without its pixel data.</summary>
+    private static DicomDataset SecondaryCapture(int columns, int rows, int samples, int bitsAllocated, int bitsStored)
     {
         var dataset = new DicomDataset();
         dataset.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7");
@@ -76,14 +105,6 @@ internal static class Dcmtk
         dataset.AddOrUpdate<ushort>(DicomTags.BitsStored, DicomVR.US, (ushort)bitsStored);
         dataset.AddOrUpdate<ushort>(DicomTags.HighBit, DicomVR.US, (ushort)(bitsStored - 1));
         dataset.AddOrUpdate<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 0);
-        var pixelData = new DicomFragments(DicomTags.PixelData, DicomVR.OB);
-        pixelData.Fragments.Add(new DicomFragment(Array.Empty<byte>(), null));
-        pixelData.Fragments.Add(new DicomFragment(jpeg.Length % 2 == 0 ? jpeg : [.. jpeg, 0], null));
-        dataset.Add(pixelData);
-
-        string path = Path.Combine(directory, $"{Guid.NewGuid():N}.dcm");
-        var file = new DicomFile(new DicomDataset(), dataset, TransferSyntax.FromUid("1.2.840.10008.1.2.4.57"));
-        DicomFileWriter.WriteAsync(file, path).GetAwaiter().GetResult();
-        return path;
+        return dataset;
     }
 }

@@ -7,14 +7,16 @@ using Xunit;
 namespace Portico.Imaging.Tests;
 
 /// <summary>
-/// A DICOM image read with Portico.Dicom: its layout and its frames as stored, native (little endian), RLE Lossless or
-/// JPEG Lossless (one fragment per frame, PS3.5 §A.4). Rendered the way Portico.Web renders it.
+/// A DICOM image read with Portico.Dicom: its layout and its frames as stored, native (little endian), RLE Lossless,
+/// JPEG Lossless or JPEG-LS (one fragment per frame, PS3.5 §A.4). Rendered the way Portico.Web renders it.
 /// </summary>
 internal sealed class SampleImage
 {
     private const string RleLossless = "1.2.840.10008.1.2.5";
     private const string JpegLossless = "1.2.840.10008.1.2.4.57";
     private const string JpegLosslessSv1 = "1.2.840.10008.1.2.4.70";
+    private const string JpegLsLossless = "1.2.840.10008.1.2.4.80";
+    private const string JpegLsNearLossless = "1.2.840.10008.1.2.4.81";
 
     private readonly DicomItem _pixelData;
 
@@ -25,8 +27,9 @@ internal sealed class SampleImage
         Layout = PixelLayout.FromDataset(file.Dataset);
         IsRle = file.TransferSyntax.Uid == RleLossless;
         IsJpegLossless = file.TransferSyntax.Uid is JpegLossless or JpegLosslessSv1;
+        IsJpegLs = file.TransferSyntax.Uid is JpegLsLossless or JpegLsNearLossless;
         _pixelData = file.Dataset.Find(DicomTags.PixelData) ?? throw new InvalidDataException($"{path} has no Pixel Data.");
-        Assert.True(file.TransferSyntax.IsUncompressed || IsRle || IsJpegLossless, $"{path}: {file.TransferSyntax.Name} is neither native, RLE nor JPEG Lossless.");
+        Assert.True(file.TransferSyntax.IsUncompressed || IsRle || IsJpegLossless || IsJpegLs, $"{path}: {file.TransferSyntax.Name} is neither native, RLE, JPEG Lossless nor JPEG-LS.");
         Assert.False(file.TransferSyntax.IsBigEndian, $"{path} is big endian.");
     }
 
@@ -40,6 +43,8 @@ internal sealed class SampleImage
 
     public bool IsJpegLossless { get; }
 
+    public bool IsJpegLs { get; }
+
     /// <summary>Reads a file of pydicom's test files (or any path), every value loaded.</summary>
     public static SampleImage Open(string nameOrPath)
     {
@@ -51,7 +56,7 @@ internal sealed class SampleImage
     public byte[] StoredFrame(int index)
     {
         Assert.InRange(index, 0, Layout.NumberOfFrames - 1);
-        if (IsRle || IsJpegLossless)
+        if (IsRle || IsJpegLossless || IsJpegLs)
         {
             var fragments = Assert.IsType<DicomFragments>(_pixelData);
             Assert.True(fragments.Fragments.Count == Layout.NumberOfFrames + 1, $"{Path}: {fragments.Fragments.Count - 1} fragments for {Layout.NumberOfFrames} frames.");
@@ -67,6 +72,7 @@ internal sealed class SampleImage
     public (byte[] Bytes, bool Planar) NativeFrame(int index) =>
         IsRle ? (RleDecoder.Decode(Layout, StoredFrame(index)), true)
         : IsJpegLossless ? (JpegLosslessDecoder.Decode(Layout, StoredFrame(index)), false)
+        : IsJpegLs ? (JpegLsDecoder.Decode(Layout, StoredFrame(index)), false)
         : (StoredFrame(index), Layout.Planar);
 
     public RenderedImage Render(int index, VoiWindow? window = null)

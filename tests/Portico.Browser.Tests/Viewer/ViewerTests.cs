@@ -69,6 +69,13 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
         await ExpectAccessibleAsync(page);
         await ScreenshotAsync(page, "viewer");
 
+        // Actual size: the 128 × 128 image takes 128 × 128 CSS pixels instead of filling the view; then fitted again.
+        await page.Locator("button[data-actual-size]").ClickAsync();
+        await Expect(page.Locator("button[data-actual-size]")).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.WaitForFunctionAsync("() => document.querySelector('img[data-viewer-image]').getBoundingClientRect().width === 128");
+        await page.Locator("button[data-actual-size]").ClickAsync();
+        await Expect(page.Locator("button[data-actual-size]")).ToHaveAttributeAsync("aria-pressed", "false");
+
         // The multi-frame series: frame by frame, then played.
         await page.Locator($"button[data-series='{cine}']").ClickAsync();
         await Expect(page.Locator("[data-frame-position]")).ToHaveTextAsync("Frame 1 of 2");

@@ -44,6 +44,18 @@ public sealed class RenderedTests(PorticoFactory factory) : IClassFixture<Portic
     }
 
     [Fact]
+    public async Task JpegLs_IsRenderedAsTheNativeImageItCompresses()
+    {
+        using HttpClient client = factory.Admin();
+        (string study, string series, string sop, _) = await StoreAsync(client, "MR_small_jpeg_ls_lossless.dcm");
+
+        byte[] png = await client.GetByteArrayAsync($"{InstanceUrl(study, series, sop)}/rendered", Ct);
+
+        // Lossless: the picture of MR_small.dcm, the same image stored natively, as DCMTK draws it with the file's window.
+        AssertClose(await Dcm2PnmAsync(TestFiles.Bytes("MR_small.dcm"), "+Wi 1"), await PngToPnmAsync(png));
+    }
+
+    [Fact]
     public async Task Frames_OfAMultiFrameInstance_AreRenderedOneByOne_AndAListOrAFramePastTheLastIsRefused()
     {
         using HttpClient client = factory.Admin();

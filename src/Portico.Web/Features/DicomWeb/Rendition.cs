@@ -7,7 +7,7 @@ using Portico.Imaging;
 namespace Portico.Web.Features.DicomWeb;
 
 /// <summary>
-/// One frame of a stored instance made into a picture for a browser: native, RLE Lossless and JPEG Lossless pixel data rendered to PNG
+/// One frame of a stored instance made into a picture for a browser: native, RLE Lossless, JPEG Lossless and JPEG-LS pixel data rendered to PNG
 /// (<see cref="FrameRenderer"/>), JPEG baseline frames sent as stored (a browser decodes them itself).
 /// </summary>
 internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCount)
@@ -25,6 +25,11 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
     private const string JpegLossless = "1.2.840.10008.1.2.4.57";
 
     private const string JpegLosslessSv1 = "1.2.840.10008.1.2.4.70";
+
+    /// <summary>JPEG-LS, lossless and near-lossless: decoded by Portico.</summary>
+    private const string JpegLs = "1.2.840.10008.1.2.4.80";
+
+    private const string JpegLsNearLossless = "1.2.840.10008.1.2.4.81";
 
     /// <summary>What the caller asked for: which frame (1-based), the window, the largest size, and whether JPEG is acceptable.</summary>
     public sealed record Request(int Frame, VoiWindow? Window, (int Width, int Height)? Viewport, bool AcceptsPng, bool AcceptsJpeg);
@@ -72,9 +77,9 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         return rate > 0 ? rate : frameTime > 0 ? 1000 / frameTime : 0;
     }
 
-    /// <summary>Pixel data Portico decodes and renders itself: native (little endian), RLE Lossless, JPEG Lossless.</summary>
+    /// <summary>Pixel data Portico decodes and renders itself: native (little endian), RLE Lossless, JPEG Lossless, JPEG-LS.</summary>
     private static bool Decodable(string syntax) =>
-        syntax == TransferSyntax.ExplicitVRLittleEndian.Uid || syntax is RleLossless or JpegLossless or JpegLosslessSv1;
+        syntax == TransferSyntax.ExplicitVRLittleEndian.Uid || syntax is RleLossless or JpegLossless or JpegLosslessSv1 or JpegLs or JpegLsNearLossless;
 
     private static string Undecodable(string syntax) =>
         $"Portico cannot decode pixel data stored as {TransferSyntax.Find(syntax)?.Name ?? syntax} to show it. Retrieve the frames or the instance instead.";
@@ -128,6 +133,7 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
             {
                 RleLossless => FrameRenderer.Render(layout, RleDecoder.Decode(layout, frame), request.Window, planar: true),
                 JpegLossless or JpegLosslessSv1 => FrameRenderer.Render(layout, JpegLosslessDecoder.Decode(layout, frame), request.Window, planar: false),
+                JpegLs or JpegLsNearLossless => FrameRenderer.Render(layout, JpegLsDecoder.Decode(layout, frame), request.Window, planar: false),
                 _ => FrameRenderer.Render(layout, frame, request.Window),
             };
         }

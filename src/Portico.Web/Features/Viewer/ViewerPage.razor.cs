@@ -41,6 +41,9 @@ public sealed partial class ViewerPage : IDisposable
     private double? _customCenter;
     private double? _customWidth;
     private bool _playing;
+
+    /// <summary>One image pixel per screen pixel (scrolling), instead of fitting the image to the view.</summary>
+    private bool _actualSize;
     private CancellationTokenSource? _player;
 
     [Parameter]
