@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Portico.Imaging;
 
@@ -22,35 +21,23 @@ namespace Portico.Imaging;
 /// </remarks>
 public static class JpegLosslessDecoder
 {
-    // T.81 Table B.1: marker codes (the byte after 0xFF).
-    private const byte Sof3 = 0xC3;
+    // T.81 Table B.1: marker codes (the byte after 0xFF) of JPEG Lossless's own; the shared ones are JpegSegments's.
     private const byte Dht = 0xC4;
     private const byte Dac = 0xCC;
-    private const byte Rst0 = 0xD0;
-    private const byte Rst7 = 0xD7;
-    private const byte Soi = 0xD8;
-    private const byte Eoi = 0xD9;
-    private const byte Sos = 0xDA;
-    private const byte Dri = 0xDD;
     private const byte Dhp = 0xDE;
     private const byte Exp = 0xDF;
-    private const byte Tem = 0x01;
 
-    /// <summary>JPEG-LS's start of frame (ISO/IEC 14495-1 SOF55), a reserved JPGn code in T.81.</summary>
-    private const byte Sof55 = 0xF7;
+    private static readonly JpegFormat Format = new LosslessFormat();
 
     /// <exception cref="RenderingException">The frame is malformed, uses a JPEG process other than lossless Process 14, or disagrees with the layout.</exception>
     public static byte[] Decode(PixelLayout layout, ReadOnlySpan<byte> frame)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        CheckLayout(layout);
-        if (frame.Length < 2 || frame[0] != 0xFF || frame[1] != Soi)
-        {
-            throw new RenderingException("The JPEG Lossless frame does not start with an SOI marker (FF D8).");
-        }
+        JpegSegments.CheckLayout(layout, Format);
+        JpegSegments.CheckStart(frame, Format);
 
         var tables = new HuffmanTable?[4];
-        FrameHeader? header = null;
+        JpegFrameHeader? header = null;
         byte[]? output = null;
         int[]? previous = null, current = null;
         int restartInterval = 0;
@@ -59,65 +46,53 @@ public static class JpegLosslessDecoder
         {
             while (true)
             {
-                byte marker = NextMarker(frame, ref position);
+                byte marker = JpegSegments.NextMarker(frame, ref position, Format);
                 switch (marker)
                 {
-                    case Sof3:
+                    case JpegSegments.Sof3:
                         if (header is not null)
                         {
                             throw new RenderingException("The JPEG Lossless frame has two frame headers (SOF3).");
                         }
 
-                        header = ReadFrameHeader(Segment(frame, ref position, "SOF3"), layout, frame.Length);
+                        header = JpegFrameHeader.Read(JpegSegments.Segment(frame, ref position, "SOF3", Format), layout, frame.Length, Format);
                         output = new byte[layout.FrameBytes];
                         previous = ArrayPool<int>.Shared.Rent(header.Columns * header.Components.Length);
                         current = ArrayPool<int>.Shared.Rent(header.Columns * header.Components.Length);
                         break;
                     case Dht:
-                        ReadHuffmanTables(Segment(frame, ref position, "DHT"), tables);
+                        ReadHuffmanTables(JpegSegments.Segment(frame, ref position, "DHT", Format), tables);
                         break;
-                    case Dri:
-                        restartInterval = ReadRestartInterval(Segment(frame, ref position, "DRI"));
+                    case JpegSegments.Dri:
+                        restartInterval = JpegSegments.ReadRestartInterval(JpegSegments.Segment(frame, ref position, "DRI", Format), Format);
                         break;
-                    case Sos:
+                    case JpegSegments.Sos:
                         if (header is null || output is null || previous is null || current is null)
                         {
                             throw new RenderingException("The JPEG Lossless frame has a scan (SOS) before its frame header (SOF3).");
                         }
 
-                        Scan scan = ReadScanHeader(Segment(frame, ref position, "SOS"), header, tables);
+                        Scan scan = ReadScanHeader(JpegSegments.Segment(frame, ref position, "SOS", Format), header, tables);
                         position = DecodeScan(frame, position, header, scan, restartInterval, output, previous, current);
                         break;
-                    case Eoi:
+                    case JpegSegments.Eoi:
                         if (header is null || output is null)
                         {
                             throw new RenderingException("The JPEG Lossless frame ends (EOI) without a frame header (SOF3).");
                         }
 
-                        int missing = Array.IndexOf(header.Decoded, false);
-                        if (missing >= 0)
-                        {
-                            throw new RenderingException($"The JPEG Lossless frame ends (EOI) before a scan of its component {header.Components[missing]}: a scan is missing.");
-                        }
-
+                        header.CheckAllDecoded(Format);
                         return output;
-                    case >= Rst0 and <= Rst7:
-                        throw new RenderingException($"The JPEG Lossless frame has a restart marker (RST{marker - Rst0}) outside a scan.");
-                    case Soi:
-                        throw new RenderingException("The JPEG Lossless frame has a second SOI marker.");
                     case Dac:
                         throw new RenderingException("The JPEG frame uses arithmetic coding (DAC), which JPEG Lossless Process 14 does not.");
                     case Dhp or Exp:
                         throw new RenderingException("The JPEG frame is hierarchical (DHP/EXP), not JPEG Lossless Non-Hierarchical Process 14.");
-                    case Sof55:
+                    case JpegSegments.Sof55:
                         throw new RenderingException("The frame is JPEG-LS (SOF55), not JPEG Lossless Process 14 (SOF3): its transfer syntax does not match its pixel data.");
                     case >= 0xC0 and <= 0xCF:
                         throw new RenderingException($"The frame is JPEG {FrameTypeName(marker)}, not JPEG Lossless Process 14 (SOF3): its transfer syntax does not match its pixel data.");
-                    case Tem:
-                        break;
                     default:
-                        // APPn, COM, DQT, DNL and reserved markers carry nothing the decoding needs.
-                        Segment(frame, ref position, $"marker FF {marker:X2}");
+                        JpegSegments.SkipOther(frame, ref position, marker, Format);
                         break;
                 }
             }
@@ -136,80 +111,6 @@ public static class JpegLosslessDecoder
         }
     }
 
-    private static void CheckLayout(PixelLayout layout)
-    {
-        if (layout.BitsAllocated is not (8 or 16))
-        {
-            throw new RenderingException($"JPEG Lossless frames are decoded to 8 or 16 bits allocated; the image has {layout.BitsAllocated}.");
-        }
-
-        if (layout.Photometric == "YBR_FULL_422")
-        {
-            throw new RenderingException("JPEG Lossless pixel data cannot be YBR_FULL_422: Portico decodes only components sampled 1 × 1.");
-        }
-
-        if (layout.Rows < 1 || layout.Columns < 1 || layout.SamplesPerPixel < 1)
-        {
-            throw new RenderingException("The image has no Rows, Columns or Samples per Pixel.");
-        }
-    }
-
-    /// <summary>The marker at <paramref name="position"/>, after any fill bytes (T.81 §B.1.1.2); leaves the position after its code.</summary>
-    private static byte NextMarker(ReadOnlySpan<byte> frame, ref int position)
-    {
-        if (position >= frame.Length)
-        {
-            throw new RenderingException("The JPEG Lossless frame ends without its EOI marker: it is truncated.");
-        }
-
-        if (frame[position] != 0xFF)
-        {
-            throw new RenderingException($"The JPEG Lossless frame has byte {frame[position]:X2} at offset {position:N0} where a marker (FF xx) belongs.");
-        }
-
-        while (position < frame.Length && frame[position] == 0xFF)
-        {
-            position++;
-        }
-
-        if (position >= frame.Length)
-        {
-            throw new RenderingException("The JPEG Lossless frame ends in the middle of a marker: it is truncated.");
-        }
-
-        byte marker = frame[position++];
-        if (marker == 0)
-        {
-            throw new RenderingException($"The JPEG Lossless frame has entropy-coded data (FF 00) at offset {position - 2:N0} outside a scan.");
-        }
-
-        return marker;
-    }
-
-    /// <summary>The parameters of the marker segment at <paramref name="position"/> (after its 2-byte length); moves past it.</summary>
-    private static ReadOnlySpan<byte> Segment(ReadOnlySpan<byte> frame, ref int position, string name)
-    {
-        if (frame.Length - position < 2)
-        {
-            throw new RenderingException($"The JPEG Lossless frame ends in the length of its {name} segment: it is truncated.");
-        }
-
-        int length = BinaryPrimitives.ReadUInt16BigEndian(frame[position..]);
-        if (length < 2)
-        {
-            throw new RenderingException($"The {name} segment of the JPEG Lossless frame has length {length}; at least 2 is needed.");
-        }
-
-        if (length > frame.Length - position)
-        {
-            throw new RenderingException($"The {name} segment of the JPEG Lossless frame claims {length:N0} bytes; only {frame.Length - position:N0} remain: it is truncated.");
-        }
-
-        ReadOnlySpan<byte> parameters = frame.Slice(position + 2, length - 2);
-        position += length;
-        return parameters;
-    }
-
     private static string FrameTypeName(byte marker) => marker switch
     {
         0xC0 => "SOF0 (baseline DCT)",
@@ -226,88 +127,6 @@ public static class JpegLosslessDecoder
         0xCE => "SOF14 (differential progressive DCT, arithmetic coding)",
         _ => "SOF15 (differential lossless, arithmetic coding)",
     };
-
-    /// <summary>T.81 §B.2.2: P, Y, X, Nf, then per component its id, sampling factors H and V, and a quantization table (unused).</summary>
-    private static FrameHeader ReadFrameHeader(ReadOnlySpan<byte> segment, PixelLayout layout, int frameLength)
-    {
-        if (segment.Length < 6 || segment.Length != 6 + (3 * segment[5]) || segment[5] == 0)
-        {
-            throw new RenderingException("The frame header (SOF3) of the JPEG Lossless frame is malformed: its length does not match its component count.");
-        }
-
-        int precision = segment[0];
-        int rows = BinaryPrimitives.ReadUInt16BigEndian(segment[1..]);
-        int columns = BinaryPrimitives.ReadUInt16BigEndian(segment[3..]);
-        int count = segment[5];
-        if (precision is < 2 or > 16)
-        {
-            throw new RenderingException($"The JPEG Lossless frame has samples of {precision} bits; Process 14 allows 2 to 16.");
-        }
-
-        if (rows == 0)
-        {
-            throw new RenderingException("The JPEG Lossless frame leaves its number of lines to a DNL marker, which Portico does not support.");
-        }
-
-        if (columns == 0)
-        {
-            throw new RenderingException("The JPEG Lossless frame has 0 samples per line.");
-        }
-
-        if (count != layout.SamplesPerPixel)
-        {
-            throw new RenderingException($"The JPEG Lossless frame has {count} component{(count == 1 ? "" : "s")}; the data set says {layout.SamplesPerPixel} sample{(layout.SamplesPerPixel == 1 ? "" : "s")} per pixel.");
-        }
-
-        if (rows != layout.Rows || columns != layout.Columns)
-        {
-            throw new RenderingException($"The JPEG Lossless frame is {columns} × {rows} pixels; the data set says {layout.Columns} × {layout.Rows} (Columns × Rows).");
-        }
-
-        if (precision > layout.BitsAllocated)
-        {
-            throw new RenderingException($"The JPEG Lossless frame has samples of {precision} bits; Bits Allocated is {layout.BitsAllocated}.");
-        }
-
-        var ids = new byte[count];
-        for (int c = 0; c < count; c++)
-        {
-            ReadOnlySpan<byte> component = segment.Slice(6 + (3 * c), 3);
-            int h = component[1] >> 4, v = component[1] & 0x0F;
-            if (h is < 1 or > 4 || v is < 1 or > 4)
-            {
-                throw new RenderingException($"Component {component[0]} of the JPEG Lossless frame has sampling factors {h} × {v}; T.81 allows 1 to 4.");
-            }
-
-            // A lone component's factors change nothing (its size is the image's, T.81 §A.1.1); with several, they subsample.
-            if (count > 1 && (h, v) != (1, 1))
-            {
-                throw new RenderingException($"Component {component[0]} of the JPEG Lossless frame is sampled {h} × {v}; Portico decodes colour JPEG Lossless only with every component sampled 1 × 1.");
-            }
-
-            if (ids.AsSpan(0, c).Contains(component[0]))
-            {
-                throw new RenderingException($"The JPEG Lossless frame has two components with id {component[0]}.");
-            }
-
-            ids[c] = component[0];
-        }
-
-        // Every sample takes at least one bit of the stream: refuse a header that claims more than the frame can hold
-        // before allocating anything for it.
-        long samples = (long)rows * columns * count;
-        if (samples > 8L * frameLength)
-        {
-            throw new RenderingException($"The JPEG Lossless frame holds {frameLength:N0} bytes, too few for the {columns} × {rows} × {count} samples its header claims.");
-        }
-
-        if (layout.FrameBytes > Array.MaxLength)
-        {
-            throw new RenderingException($"{layout.Rows} × {layout.Columns} pixels of {count} samples are too many to decode.");
-        }
-
-        return new FrameHeader(precision, rows, columns, ids, layout.BitsAllocated / 8);
-    }
 
     /// <summary>T.81 §B.2.4.2: one or more tables, each Tc/Th, 16 counts of codes by length, then the values.</summary>
     private static void ReadHuffmanTables(ReadOnlySpan<byte> segment, HuffmanTable?[] tables)
@@ -347,41 +166,16 @@ public static class JpegLosslessDecoder
         }
     }
 
-    private static int ReadRestartInterval(ReadOnlySpan<byte> segment)
-    {
-        if (segment.Length != 2)
-        {
-            throw new RenderingException("The restart interval (DRI) of the JPEG Lossless frame is malformed.");
-        }
-
-        return BinaryPrimitives.ReadUInt16BigEndian(segment);
-    }
-
     /// <summary>T.81 §B.2.3: Ns, per component its id and tables, then Ss (the predictor, §H.1.2.1), Se, Ah and Al (the point transform).</summary>
-    private static Scan ReadScanHeader(ReadOnlySpan<byte> segment, FrameHeader header, HuffmanTable?[] tables)
+    private static Scan ReadScanHeader(ReadOnlySpan<byte> segment, JpegFrameHeader header, HuffmanTable?[] tables)
     {
-        if (segment.Length < 1 || segment[0] is < 1 or > 4 || segment.Length != 4 + (2 * segment[0]))
-        {
-            throw new RenderingException("The scan header (SOS) of the JPEG Lossless frame is malformed: its length does not match its component count.");
-        }
-
+        JpegSegments.CheckScanHeader(segment, Format);
         int count = segment[0];
         var components = new int[count];
         var scanTables = new HuffmanTable[count];
         for (int k = 0; k < count; k++)
         {
-            byte id = segment[1 + (2 * k)];
-            int index = Array.IndexOf(header.Components, id);
-            if (index < 0)
-            {
-                throw new RenderingException($"A scan of the JPEG Lossless frame names component {id}, which its frame header does not define.");
-            }
-
-            if (header.Decoded[index] || components.AsSpan(0, k).Contains(index))
-            {
-                throw new RenderingException($"Component {id} of the JPEG Lossless frame is in more than one scan.");
-            }
-
+            int index = header.ScanComponent(segment[1 + (2 * k)], components.AsSpan(0, k), Format);
             int table = segment[2 + (2 * k)] >> 4;
             scanTables[k] = (table < 4 ? tables[table] : null)
                 ?? throw new RenderingException($"A scan of the JPEG Lossless frame uses Huffman table {table}, which no DHT segment before it defines.");
@@ -400,11 +194,7 @@ public static class JpegLosslessDecoder
             throw new RenderingException($"A scan of the JPEG Lossless frame has point transform {pointTransform}, which leaves nothing of its {header.Precision}-bit samples.");
         }
 
-        foreach (int index in components)
-        {
-            header.Decoded[index] = true;
-        }
-
+        header.MarkDecoded(components);
         return new Scan(components, scanTables, predictor, pointTransform, header.Precision);
     }
 
@@ -413,7 +203,7 @@ public static class JpegLosslessDecoder
     /// into <paramref name="previous"/> and <paramref name="current"/> (each one row of every component, interleaved)
     /// before they are written out shifted by the point transform.
     /// </summary>
-    private static int DecodeScan(ReadOnlySpan<byte> frame, int position, FrameHeader header, Scan scan, int restartInterval, byte[] output, int[] previous, int[] current)
+    private static int DecodeScan(ReadOnlySpan<byte> frame, int position, JpegFrameHeader header, Scan scan, int restartInterval, byte[] output, int[] previous, int[] current)
     {
         int rows = header.Rows, columns = header.Columns;
 
@@ -570,30 +360,12 @@ public static class JpegLosslessDecoder
     };
 
     /// <summary>Writes the scan's components of line <paramref name="row"/>, multiplied back by 2^Pt (T.81 §H.1.2.1).</summary>
-    private static void StoreRow(Scan scan, FrameHeader header, int row, int[] current, byte[] output)
+    private static void StoreRow(Scan scan, JpegFrameHeader header, int row, int[] current, byte[] output)
     {
-        int shift = scan.PointTransform;
-        int end = header.Columns * header.Components.Length, stride = header.Components.Length;
-        int start = row * end;
+        int stride = header.Components.Length, end = header.Columns * stride;
         foreach (int c in scan.Components)
         {
-            if (header.BytesPerSample == 1)
-            {
-                Span<byte> line = output.AsSpan(start, end);
-                for (int i = c; i < end; i += stride)
-                {
-                    line[i] = (byte)(current[i] << shift);
-                }
-            }
-            else
-            {
-                Span<ushort> line = MemoryMarshal.Cast<byte, ushort>(output.AsSpan(start * 2, end * 2));
-                for (int i = c; i < end; i += stride)
-                {
-                    ushort value = (ushort)(current[i] << shift);
-                    line[i] = BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
-                }
-            }
+            JpegSegments.WriteSamples(current.AsSpan(c, end - c), stride, output, (row * end) + c, stride, header.BytesPerSample, scan.PointTransform);
         }
     }
 
@@ -604,13 +376,6 @@ public static class JpegLosslessDecoder
     [DoesNotReturn]
     private static void ThrowBadDifferenceSize(int size) =>
         throw new RenderingException($"The JPEG Lossless data holds a difference of {size} bits; lossless differences have at most 16.");
-
-    /// <summary>The frame header's sizes, the component ids in frame order, and the bytes of each output sample (Bits Allocated / 8).</summary>
-    private sealed record FrameHeader(int Precision, int Rows, int Columns, byte[] Components, int BytesPerSample)
-    {
-        /// <summary>Which components (in frame order) a scan has decoded so far.</summary>
-        public bool[] Decoded { get; } = new bool[Components.Length];
-    }
 
     /// <summary>One scan: the frame indexes of its components and their tables, the predictor and the point transform.</summary>
     private sealed class Scan(int[] components, HuffmanTable[] tables, int predictor, int pointTransform, int precision)
@@ -787,32 +552,14 @@ public static class JpegLosslessDecoder
         /// <summary>At the end of a restart interval: drops the rest of its last byte and expects RSTn (T.81 §B.2.1, §F.2.2.5).</summary>
         public void Restart(int expected)
         {
-            int at = FindMarker(_data, _position);
-            if (at < 0)
-            {
-                throw new RenderingException($"The JPEG Lossless data ends where restart marker RST{expected} belongs: the frame is truncated.");
-            }
-
-            int next = at;
-            byte marker = NextMarker(_data, ref next);
-            if (marker != Rst0 + expected)
-            {
-                string found = marker is >= Rst0 and <= Rst7 ? $"RST{marker - Rst0}" : $"marker FF {marker:X2}";
-                throw new RenderingException($"The JPEG Lossless data has {found} where restart marker RST{expected} belongs: the frame is corrupt.");
-            }
-
-            _position = next;
+            _position = JpegSegments.ExpectRestart(_data, FindMarker(_data, _position), expected, Format);
             Bits = 0;
             Available = 0;
             _padding = 0;
         }
 
         /// <summary>The offset of the marker that ends the scan, past any bits and bytes left unused.</summary>
-        public readonly int EndOfScan()
-        {
-            int at = FindMarker(_data, _position);
-            return at >= 0 ? at : throw new RenderingException("The JPEG Lossless frame ends after its scan without an EOI marker: it is truncated.");
-        }
+        public readonly int EndOfScan() => JpegSegments.EndOfScan(FindMarker(_data, _position), Format);
 
         /// <summary>
         /// Tops <paramref name="bits"/> up to at least 57 bits, with zeros once the data or the scan (at a marker) ends.
@@ -898,6 +645,33 @@ public static class JpegLosslessDecoder
             }
 
             return -1;
+        }
+    }
+
+    /// <summary>T.81 Annex H's marker stream for <see cref="JpegSegments"/> and <see cref="JpegFrameHeader"/>.</summary>
+    private sealed class LosslessFormat() : JpegFormat("JPEG Lossless", "SOF3", "T.81", "Process 14", lowestMarker: 0x01, longRestartIntervals: false)
+    {
+        public override void CheckDimensions(int rows, int columns)
+        {
+            if (rows == 0)
+            {
+                throw new RenderingException("The JPEG Lossless frame leaves its number of lines to a DNL marker, which Portico does not support.");
+            }
+
+            if (columns == 0)
+            {
+                throw new RenderingException("The JPEG Lossless frame has 0 samples per line.");
+            }
+        }
+
+        /// <summary>Every sample takes at least one bit of the stream (T.81 §C: no Huffman code is shorter).</summary>
+        public override void CheckStreamLength(int rows, int columns, int count, int frameLength)
+        {
+            long samples = (long)rows * columns * count;
+            if (samples > 8L * frameLength)
+            {
+                throw new RenderingException($"The JPEG Lossless frame holds {frameLength:N0} bytes, too few for the {columns} × {rows} × {count} samples its header claims.");
+            }
         }
     }
 }

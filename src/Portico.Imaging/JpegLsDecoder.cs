@@ -29,18 +29,8 @@ namespace Portico.Imaging;
 /// </remarks>
 public static class JpegLsDecoder
 {
-    // T.81 Table B.1 and T.87 Table C.1: marker codes (the byte after 0xFF).
-    private const byte Rst0 = 0xD0;
-    private const byte Rst7 = 0xD7;
-    private const byte Soi = 0xD8;
-    private const byte Eoi = 0xD9;
-    private const byte Sos = 0xDA;
-    private const byte Dri = 0xDD;
-    private const byte Tem = 0x01;
+    // T.87 Table C.1: marker codes (the byte after 0xFF) of JPEG-LS's own; the shared ones are JpegSegments's.
     private const byte App8 = 0xE8;
-
-    /// <summary>JPEG-LS's start of frame (T.87 §C.2.2).</summary>
-    private const byte Sof55 = 0xF7;
 
     /// <summary>JPEG-LS preset parameters (T.87 §C.2.4).</summary>
     private const byte Lse = 0xF8;
@@ -48,233 +38,70 @@ public static class JpegLsDecoder
     /// <summary>The most samples one bit of run mode codes: 2^J with J = 15 (T.87 Table A.1's last entry).</summary>
     private const int LongestRunPerBit = 1 << 15;
 
+    private static readonly JpegFormat Format = new LsFormat();
+
     /// <exception cref="RenderingException">The frame is malformed, is not JPEG-LS, uses what Portico does not decode, or disagrees with the layout.</exception>
     public static byte[] Decode(PixelLayout layout, ReadOnlySpan<byte> frame)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        CheckLayout(layout);
-        if (frame.Length < 2 || frame[0] != 0xFF || frame[1] != Soi)
-        {
-            throw new RenderingException("The JPEG-LS frame does not start with an SOI marker (FF D8).");
-        }
+        JpegSegments.CheckLayout(layout, Format);
+        JpegSegments.CheckStart(frame, Format);
 
-        FrameHeader? header = null;
+        JpegFrameHeader? header = null;
         byte[]? output = null;
         var preset = new PresetParameters(0, 0, 0, 0, 0);
         int restartInterval = 0;
         int position = 2;
         while (true)
         {
-            byte marker = NextMarker(frame, ref position);
+            byte marker = JpegSegments.NextMarker(frame, ref position, Format);
             switch (marker)
             {
-                case Sof55:
+                case JpegSegments.Sof55:
                     if (header is not null)
                     {
                         throw new RenderingException("The JPEG-LS frame has two frame headers (SOF55).");
                     }
 
-                    header = ReadFrameHeader(Segment(frame, ref position, "SOF55"), layout, frame.Length);
+                    header = JpegFrameHeader.Read(JpegSegments.Segment(frame, ref position, "SOF55", Format), layout, frame.Length, Format);
                     output = new byte[layout.FrameBytes];
                     break;
                 case Lse:
-                    preset = ReadPresetParameters(Segment(frame, ref position, "LSE"));
+                    preset = ReadPresetParameters(JpegSegments.Segment(frame, ref position, "LSE", Format));
                     break;
-                case Dri:
-                    restartInterval = ReadRestartInterval(Segment(frame, ref position, "DRI"));
+                case JpegSegments.Dri:
+                    restartInterval = JpegSegments.ReadRestartInterval(JpegSegments.Segment(frame, ref position, "DRI", Format), Format);
                     break;
-                case Sos:
+                case JpegSegments.Sos:
                     if (header is null || output is null)
                     {
                         throw new RenderingException("The JPEG-LS frame has a scan (SOS) before its frame header (SOF55).");
                     }
 
-                    ScanDecoder scan = ReadScanHeader(Segment(frame, ref position, "SOS"), header, preset);
+                    ScanDecoder scan = ReadScanHeader(JpegSegments.Segment(frame, ref position, "SOS", Format), header, preset);
                     position = DecodeScan(frame, position, header, scan, restartInterval, output);
                     break;
-                case Eoi:
+                case JpegSegments.Eoi:
                     if (header is null || output is null)
                     {
                         throw new RenderingException("The JPEG-LS frame ends (EOI) without a frame header (SOF55).");
                     }
 
-                    int missing = Array.IndexOf(header.Decoded, false);
-                    if (missing >= 0)
-                    {
-                        throw new RenderingException($"The JPEG-LS frame ends (EOI) before a scan of its component {header.Components[missing]}: a scan is missing.");
-                    }
-
+                    header.CheckAllDecoded(Format);
                     return output;
-                case >= Rst0 and <= Rst7:
-                    throw new RenderingException($"The JPEG-LS frame has a restart marker (RST{marker - Rst0}) outside a scan.");
-                case Soi:
-                    throw new RenderingException("The JPEG-LS frame has a second SOI marker.");
                 case App8:
-                    CheckColourTransform(Segment(frame, ref position, "APP8"));
+                    CheckColourTransform(JpegSegments.Segment(frame, ref position, "APP8", Format));
                     break;
-                case 0xC3:
+                case JpegSegments.Sof3:
                     throw new RenderingException("The frame is JPEG Lossless (SOF3), not JPEG-LS (SOF55): its transfer syntax does not match its pixel data.");
                 case >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC:
                     throw new RenderingException($"The frame is JPEG (SOF{marker - 0xC0}), not JPEG-LS (SOF55): its transfer syntax does not match its pixel data.");
-                case Tem:
-                    break;
                 default:
                     // APPn, COM, DHT, DQT, DNL and reserved markers carry nothing the decoding needs.
-                    Segment(frame, ref position, $"marker FF {marker:X2}");
+                    JpegSegments.SkipOther(frame, ref position, marker, Format);
                     break;
             }
         }
-    }
-
-    private static void CheckLayout(PixelLayout layout)
-    {
-        if (layout.BitsAllocated is not (8 or 16))
-        {
-            throw new RenderingException($"JPEG-LS frames are decoded to 8 or 16 bits allocated; the image has {layout.BitsAllocated}.");
-        }
-
-        if (layout.Photometric == "YBR_FULL_422")
-        {
-            throw new RenderingException("JPEG-LS pixel data cannot be YBR_FULL_422: Portico decodes only components sampled 1 × 1.");
-        }
-
-        if (layout.Rows < 1 || layout.Columns < 1 || layout.SamplesPerPixel < 1)
-        {
-            throw new RenderingException("The image has no Rows, Columns or Samples per Pixel.");
-        }
-    }
-
-    /// <summary>The marker at <paramref name="position"/>, after any fill bytes (T.81 §B.1.1.2); leaves the position after its code.</summary>
-    private static byte NextMarker(ReadOnlySpan<byte> frame, ref int position)
-    {
-        if (position >= frame.Length)
-        {
-            throw new RenderingException("The JPEG-LS frame ends without its EOI marker: it is truncated.");
-        }
-
-        if (frame[position] != 0xFF)
-        {
-            throw new RenderingException($"The JPEG-LS frame has byte {frame[position]:X2} at offset {position:N0} where a marker (FF xx) belongs.");
-        }
-
-        while (position < frame.Length && frame[position] == 0xFF)
-        {
-            position++;
-        }
-
-        if (position >= frame.Length)
-        {
-            throw new RenderingException("The JPEG-LS frame ends in the middle of a marker: it is truncated.");
-        }
-
-        byte marker = frame[position++];
-        if (marker < 0x80 && marker != Tem)
-        {
-            throw new RenderingException($"The JPEG-LS frame has entropy-coded data (FF {marker:X2}) at offset {position - 2:N0} outside a scan.");
-        }
-
-        return marker;
-    }
-
-    /// <summary>The parameters of the marker segment at <paramref name="position"/> (after its 2-byte length); moves past it.</summary>
-    private static ReadOnlySpan<byte> Segment(ReadOnlySpan<byte> frame, ref int position, string name)
-    {
-        if (frame.Length - position < 2)
-        {
-            throw new RenderingException($"The JPEG-LS frame ends in the length of its {name} segment: it is truncated.");
-        }
-
-        int length = BinaryPrimitives.ReadUInt16BigEndian(frame[position..]);
-        if (length < 2)
-        {
-            throw new RenderingException($"The {name} segment of the JPEG-LS frame has length {length}; at least 2 is needed.");
-        }
-
-        if (length > frame.Length - position)
-        {
-            throw new RenderingException($"The {name} segment of the JPEG-LS frame claims {length:N0} bytes; only {frame.Length - position:N0} remain: it is truncated.");
-        }
-
-        ReadOnlySpan<byte> parameters = frame.Slice(position + 2, length - 2);
-        position += length;
-        return parameters;
-    }
-
-    /// <summary>T.87 §C.2.2 (as T.81 §B.2.2): P, Y, X, Nf, then per component its id, sampling factors H and V, and Tq (0).</summary>
-    private static FrameHeader ReadFrameHeader(ReadOnlySpan<byte> segment, PixelLayout layout, int frameLength)
-    {
-        if (segment.Length < 6 || segment[5] == 0 || segment.Length != 6 + (3 * segment[5]))
-        {
-            throw new RenderingException("The frame header (SOF55) of the JPEG-LS frame is malformed: its length does not match its component count.");
-        }
-
-        int precision = segment[0];
-        int rows = BinaryPrimitives.ReadUInt16BigEndian(segment[1..]);
-        int columns = BinaryPrimitives.ReadUInt16BigEndian(segment[3..]);
-        int count = segment[5];
-        if (precision is < 2 or > 16)
-        {
-            throw new RenderingException($"The JPEG-LS frame has samples of {precision} bits; JPEG-LS allows 2 to 16.");
-        }
-
-        if (rows == 0 || columns == 0)
-        {
-            throw new RenderingException($"The JPEG-LS frame is {columns} × {rows} pixels: sizes of 0 (left to a DNL marker or an LSE oversize segment) are not supported.");
-        }
-
-        if (count != layout.SamplesPerPixel)
-        {
-            throw new RenderingException($"The JPEG-LS frame has {count} component{(count == 1 ? "" : "s")}; the data set says {layout.SamplesPerPixel} sample{(layout.SamplesPerPixel == 1 ? "" : "s")} per pixel.");
-        }
-
-        if (rows != layout.Rows || columns != layout.Columns)
-        {
-            throw new RenderingException($"The JPEG-LS frame is {columns} × {rows} pixels; the data set says {layout.Columns} × {layout.Rows} (Columns × Rows).");
-        }
-
-        if (precision > layout.BitsAllocated)
-        {
-            throw new RenderingException($"The JPEG-LS frame has samples of {precision} bits; Bits Allocated is {layout.BitsAllocated}.");
-        }
-
-        var ids = new byte[count];
-        for (int c = 0; c < count; c++)
-        {
-            ReadOnlySpan<byte> component = segment.Slice(6 + (3 * c), 3);
-            int h = component[1] >> 4, v = component[1] & 0x0F;
-            if (h is < 1 or > 4 || v is < 1 or > 4)
-            {
-                throw new RenderingException($"Component {component[0]} of the JPEG-LS frame has sampling factors {h} × {v}; T.87 allows 1 to 4.");
-            }
-
-            // A lone component's factors change nothing; with several, they subsample.
-            if (count > 1 && (h, v) != (1, 1))
-            {
-                throw new RenderingException($"Component {component[0]} of the JPEG-LS frame is sampled {h} × {v}; Portico decodes colour JPEG-LS only with every component sampled 1 × 1.");
-            }
-
-            if (ids.AsSpan(0, c).Contains(component[0]))
-            {
-                throw new RenderingException($"The JPEG-LS frame has two components with id {component[0]}.");
-            }
-
-            ids[c] = component[0];
-        }
-
-        // Every line takes at least one bit, and one more per 2^15 samples (see the remarks): refuse a header that
-        // claims more than the frame can hold before allocating anything for it.
-        long leastBits = (long)rows * ((columns + LongestRunPerBit - 1) / LongestRunPerBit);
-        if (leastBits > 8L * frameLength)
-        {
-            throw new RenderingException($"The JPEG-LS frame holds {frameLength:N0} bytes, too few for the {rows:N0} lines of {columns:N0} × {count} samples its header claims.");
-        }
-
-        if (layout.FrameBytes > Array.MaxLength)
-        {
-            throw new RenderingException($"{layout.Rows} × {layout.Columns} pixels of {count} samples are too many to decode.");
-        }
-
-        return new FrameHeader(precision, rows, columns, ids, layout.BitsAllocated / 8);
     }
 
     /// <summary>
@@ -311,19 +138,6 @@ public static class JpegLsDecoder
         }
     }
 
-    /// <summary>DRI: a restart interval of 2 bytes, or in JPEG-LS 3 or 4 (T.87 §C.2.5).</summary>
-    private static int ReadRestartInterval(ReadOnlySpan<byte> segment)
-    {
-        int interval = segment.Length switch
-        {
-            2 => BinaryPrimitives.ReadUInt16BigEndian(segment),
-            3 => (segment[0] << 16) | (segment[1] << 8) | segment[2],
-            4 => (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(segment), int.MaxValue),
-            _ => throw new RenderingException("The restart interval (DRI) of the JPEG-LS frame is malformed."),
-        };
-        return interval;
-    }
-
     /// <summary>
     /// CharLS and HP write an APP8 "mrfx" segment naming a colour transform applied before coding. Transform 0 is none;
     /// the others would need undoing, which Portico does not do.
@@ -337,29 +151,15 @@ public static class JpegLsDecoder
     }
 
     /// <summary>T.87 §C.2.3: Ns, per component its id and mapping table (0: none), then NEAR, ILV and the point transform.</summary>
-    private static ScanDecoder ReadScanHeader(ReadOnlySpan<byte> segment, FrameHeader header, PresetParameters preset)
+    private static ScanDecoder ReadScanHeader(ReadOnlySpan<byte> segment, JpegFrameHeader header, PresetParameters preset)
     {
-        if (segment.Length < 1 || segment[0] is < 1 or > 4 || segment.Length != 4 + (2 * segment[0]))
-        {
-            throw new RenderingException("The scan header (SOS) of the JPEG-LS frame is malformed: its length does not match its component count.");
-        }
-
+        JpegSegments.CheckScanHeader(segment, Format);
         int count = segment[0];
         var components = new int[count];
         for (int k = 0; k < count; k++)
         {
             byte id = segment[1 + (2 * k)];
-            int index = Array.IndexOf(header.Components, id);
-            if (index < 0)
-            {
-                throw new RenderingException($"A scan of the JPEG-LS frame names component {id}, which its frame header does not define.");
-            }
-
-            if (header.Decoded[index] || components.AsSpan(0, k).Contains(index))
-            {
-                throw new RenderingException($"Component {id} of the JPEG-LS frame is in more than one scan.");
-            }
-
+            int index = header.ScanComponent(id, components.AsSpan(0, k), Format);
             if (segment[2 + (2 * k)] != 0)
             {
                 throw new RenderingException($"Component {id} of the JPEG-LS frame uses mapping table {segment[2 + (2 * k)]}, which Portico does not support.");
@@ -412,11 +212,7 @@ public static class JpegLsDecoder
             throw new RenderingException($"The JPEG-LS frame has RESET {reset} (LSE); T.87 §C.2.4.1.1 allows 3 to {Math.Max(255, maxValue)}.");
         }
 
-        foreach (int index in components)
-        {
-            header.Decoded[index] = true;
-        }
-
+        header.MarkDecoded(components);
         return new ScanDecoder(components, interleave, header.Columns, maxValue, near, t1, t2, t3, reset);
     }
 
@@ -450,7 +246,7 @@ public static class JpegLsDecoder
     /// lines are decoded into two buffers (the previous and the current line) with a sample of margin at each end, as
     /// T.87 §A.2.1 defines the neighbours at the edges.
     /// </summary>
-    private static int DecodeScan(ReadOnlySpan<byte> frame, int position, FrameHeader header, ScanDecoder scan, int restartInterval, byte[] output)
+    private static int DecodeScan(ReadOnlySpan<byte> frame, int position, JpegFrameHeader header, ScanDecoder scan, int restartInterval, byte[] output)
     {
         int rows = header.Rows, columns = header.Columns, count = scan.Components.Length;
         var previous = new int[count][];
@@ -525,30 +321,13 @@ public static class JpegLsDecoder
     }
 
     /// <summary>Writes the scan's components of line <paramref name="row"/> (each at offset 1 of its buffer) into the interleaved output.</summary>
-    private static void StoreRow(int[] components, FrameHeader header, int row, int[][] lines, byte[] output)
+    private static void StoreRow(int[] components, JpegFrameHeader header, int row, int[][] lines, byte[] output)
     {
         int columns = header.Columns, stride = header.Components.Length;
         int start = row * columns * stride;
         for (int k = 0; k < components.Length; k++)
         {
-            ReadOnlySpan<int> line = lines[k].AsSpan(1, columns);
-            int at = start + components[k];
-            if (header.BytesPerSample == 1)
-            {
-                Span<byte> target = output.AsSpan(at, ((columns - 1) * stride) + 1);
-                for (int x = 0, i = 0; x < line.Length; x++, i += stride)
-                {
-                    target[i] = (byte)line[x];
-                }
-            }
-            else
-            {
-                Span<byte> target = output.AsSpan(at * 2, (((columns - 1) * stride) + 1) * 2);
-                for (int x = 0, i = 0; x < line.Length; x++, i += 2 * stride)
-                {
-                    BinaryPrimitives.WriteUInt16LittleEndian(target[i..], (ushort)line[x]);
-                }
-            }
+            JpegSegments.WriteSamples(lines[k].AsSpan(1, columns), 1, output, start + components[k], stride, header.BytesPerSample, shift: 0);
         }
     }
 
@@ -559,13 +338,6 @@ public static class JpegLsDecoder
     [DoesNotReturn]
     private static void ThrowBadRun() =>
         throw new RenderingException("The JPEG-LS data holds a run longer than the rest of its line: the frame is corrupt.");
-
-    /// <summary>The frame header's sizes, the component ids in frame order, and the bytes of each output sample (Bits Allocated / 8).</summary>
-    private sealed record FrameHeader(int Precision, int Rows, int Columns, byte[] Components, int BytesPerSample)
-    {
-        /// <summary>Which components (in frame order) a scan has decoded so far.</summary>
-        public bool[] Decoded { get; } = new bool[Components.Length];
-    }
 
     /// <summary>LSE type 1's values as given, 0 meaning the default (T.87 §C.2.4.1.1).</summary>
     private readonly record struct PresetParameters(int MaxValue, int T1, int T2, int T3, int Reset);
@@ -1017,21 +789,7 @@ public static class JpegLsDecoder
         /// <summary>At the end of a restart interval: drops the rest of its last byte and expects RSTn (T.87 §D.2).</summary>
         public void Restart(int expected)
         {
-            int at = FindMarker(_data, _position);
-            if (at < 0)
-            {
-                throw new RenderingException($"The JPEG-LS data ends where restart marker RST{expected} belongs: the frame is truncated.");
-            }
-
-            int next = at;
-            byte marker = NextMarker(_data, ref next);
-            if (marker != Rst0 + expected)
-            {
-                string found = marker is >= Rst0 and <= Rst7 ? $"RST{marker - Rst0}" : $"marker FF {marker:X2}";
-                throw new RenderingException($"The JPEG-LS data has {found} where restart marker RST{expected} belongs: the frame is corrupt.");
-            }
-
-            _position = next;
+            _position = JpegSegments.ExpectRestart(_data, FindMarker(_data, _position), expected, Format);
             _bits = 0;
             _available = 0;
             _padding = 0;
@@ -1039,11 +797,7 @@ public static class JpegLsDecoder
         }
 
         /// <summary>The offset of the marker that ends the scan, past any bits and bytes left unused.</summary>
-        public readonly int EndOfScan()
-        {
-            int at = FindMarker(_data, _position);
-            return at >= 0 ? at : throw new RenderingException("The JPEG-LS frame ends after its scan without an EOI marker: it is truncated.");
-        }
+        public readonly int EndOfScan() => JpegSegments.EndOfScan(FindMarker(_data, _position), Format);
 
         /// <summary>Tops the bits up to at least 57, with zeros once the data or the scan (at a marker) ends. Eight bytes at a time when none is 0xFF.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -1120,6 +874,28 @@ public static class JpegLsDecoder
             }
 
             return -1;
+        }
+    }
+
+    /// <summary>T.87's marker stream for <see cref="JpegSegments"/> and <see cref="JpegFrameHeader"/>.</summary>
+    private sealed class LsFormat() : JpegFormat("JPEG-LS", "SOF55", "T.87", "JPEG-LS", lowestMarker: 0x80, longRestartIntervals: true)
+    {
+        public override void CheckDimensions(int rows, int columns)
+        {
+            if (rows == 0 || columns == 0)
+            {
+                throw new RenderingException($"The JPEG-LS frame is {columns} × {rows} pixels: sizes of 0 (left to a DNL marker or an LSE oversize segment) are not supported.");
+            }
+        }
+
+        /// <summary>Every line takes at least one bit, and one more per 2^15 samples (see <see cref="JpegLsDecoder"/>'s remarks).</summary>
+        public override void CheckStreamLength(int rows, int columns, int count, int frameLength)
+        {
+            long leastBits = (long)rows * ((columns + LongestRunPerBit - 1) / LongestRunPerBit);
+            if (leastBits > 8L * frameLength)
+            {
+                throw new RenderingException($"The JPEG-LS frame holds {frameLength:N0} bytes, too few for the {rows:N0} lines of {columns:N0} × {count} samples its header claims.");
+            }
         }
     }
 }

@@ -54,6 +54,20 @@ internal static class Dcmtk
         }
     }
 
+    /// <summary>The native twin of a pydicom file: the file itself, or dcmdrle's decompression of an RLE one into <paramref name="directory"/>.</summary>
+    public static SampleImage NativeTwin(string file, string directory)
+    {
+        var image = SampleImage.Open(file);
+        if (!image.IsRle)
+        {
+            return image;
+        }
+
+        string native = Path.Combine(directory, $"{Guid.NewGuid():N}.dcm");
+        Convert("dcmdrle", image.Path, native);
+        return SampleImage.Open(native);
+    }
+
     /// <summary>
     /// Writes a single-frame Secondary Capture file of native (Explicit VR Little Endian) <paramref name="pixels"/>,
     /// unsigned, samples interleaved: input for DCMTK's encoders.
