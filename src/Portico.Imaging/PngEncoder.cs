@@ -5,8 +5,8 @@ using System.IO.Hashing;
 namespace Portico.Imaging;
 
 /// <summary>
-/// Writes a <see cref="RenderedImage"/> as a PNG file (ISO/IEC 15948): 8-bit greyscale or truecolour, each row with the
-/// filter that suits it best (<see cref="Filter"/>), compressed with zlib, in IDAT chunks of at most 64 KiB.
+/// Writes a <see cref="RenderedImage"/> as a PNG file (ISO/IEC 15948): 8-bit greyscale or truecolour, each row filtered
+/// with the difference to the pixel on its left ("Sub"), compressed with zlib, in IDAT chunks of at most 64 KiB.
 /// </summary>
 public static class PngEncoder
 {
@@ -34,53 +34,22 @@ public static class PngEncoder
         using (var zlib = new ZLibStream(chunks, level, leaveOpen: true))
         {
             int stride = image.Width * image.Channels;
-            var candidates = new byte[5][];
-            for (int f = 0; f < candidates.Length; f++)
-            {
-                candidates[f] = new byte[stride + 1];
-                candidates[f][0] = (byte)f;
-            }
-
-            ReadOnlySpan<byte> above = new byte[stride]; // the row above the first is zeros (ISO/IEC 15948 §9.2)
+            var row = new byte[stride + 1];
+            row[0] = 1; // Sub
             for (int y = 0; y < image.Height; y++)
             {
-                ReadOnlySpan<byte> row = image.Pixels.AsSpan(y * stride, stride);
-                zlib.Write(candidates[Filter(row, above, image.Channels, candidates)]);
-                above = row;
+                ReadOnlySpan<byte> source = image.Pixels.AsSpan(y * stride, stride);
+                source[..image.Channels].CopyTo(row.AsSpan(1));
+                for (int x = image.Channels; x < stride; x++)
+                {
+                    row[x + 1] = (byte)(source[x] - source[x - image.Channels]);
+                }
+
+                zlib.Write(row);
             }
         }
 
         WriteChunk(target, "IEND"u8, []);
-    }
-
-    /// <summary>
-    /// Fills each filter type's version of <paramref name="row"/> (None, Sub, Up, Average, Paeth: ISO/IEC 15948 §9.2) and
-    /// returns the one whose bytes, read as signed, add up to the least: the usual heuristic for what deflate compresses
-    /// best (smooth images favour Paeth and Up, flat ones Sub).
-    /// </summary>
-    private static int Filter(ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, int channels, byte[][] candidates)
-    {
-        Span<long> costs = stackalloc long[5];
-        for (int x = 0; x < row.Length; x++)
-        {
-            int a = x >= channels ? row[x - channels] : 0, b = above[x], c = x >= channels ? above[x - channels] : 0;
-            int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-            int paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-            Span<byte> values = [row[x], (byte)(row[x] - a), (byte)(row[x] - b), (byte)(row[x] - ((a + b) >> 1)), (byte)(row[x] - paeth)];
-            for (int f = 0; f < 5; f++)
-            {
-                candidates[f][x + 1] = values[f];
-                costs[f] += Math.Abs((int)(sbyte)values[f]);
-            }
-        }
-
-        int best = 0;
-        for (int f = 1; f < 5; f++)
-        {
-            best = costs[f] < costs[best] ? f : best;
-        }
-
-        return best;
     }
 
     private static void WriteChunk(Stream target, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
