@@ -25,6 +25,10 @@ public static partial class DicomWebApi
     /// <summary>Series looked at for a study's thumbnail before giving up (a study of reports and stress tests has no picture).</summary>
     private const int ThumbnailSeriesTried = 8;
 
+    /// <summary>The address of a series' thumbnail fitted into <paramref name="size"/> × <paramref name="size"/>, for the app's pages.</summary>
+    internal static string SeriesThumbnailUrl(string study, string series, int size) =>
+        $"{RetrieveUrl(Root, Uri.EscapeDataString(study), Uri.EscapeDataString(series), null)}/thumbnail?viewport={size},{size}";
+
     private static void MapRendered(RouteGroupBuilder api)
     {
         api.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", (string study, string series, string instance, HttpContext c, PorticoDbContext db, IBlobStore b) => RenderedAsync(c, db, b, study, series, instance, "1", thumbnail: false))

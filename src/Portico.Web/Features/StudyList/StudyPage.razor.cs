@@ -316,8 +316,7 @@ public sealed partial class StudyPage
     private string ViewerUrl(string seriesUid) =>
         $"/studies/{Uri.EscapeDataString(StudyInstanceUid)}/viewer?series={Uri.EscapeDataString(seriesUid)}";
 
-    private string ThumbnailUrl(string seriesUid) =>
-        $"{Portico.Web.Features.DicomWeb.DicomWebApi.Root}/studies/{Uri.EscapeDataString(StudyInstanceUid)}/series/{Uri.EscapeDataString(seriesUid)}/thumbnail?viewport=96,96";
+    private string ThumbnailUrl(string seriesUid) => Portico.Web.Features.DicomWeb.DicomWebApi.SeriesThumbnailUrl(StudyInstanceUid, seriesUid, 96);
 
     private static string Plural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 

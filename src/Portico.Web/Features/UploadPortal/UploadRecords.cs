@@ -30,6 +30,9 @@ public static class UploadRecords
         string? OriginalPatientId,
         string? OriginalAccessionNumber)
     {
+        /// <summary>Who brought the study in and when, as the study page and the viewer say it.</summary>
+        public string Summary => (ByUploadCode ? $"Uploaded with upload code {By}" : $"Uploaded by {By}") + $" on {Portico.Web.Features.Studies.DisplayFormats.Instant(At)}";
+
         /// <summary>Prints no patient data or contact details.</summary>
         public override string ToString() => $"UploadRecord {{ ByUploadCode = {ByUploadCode}, At = {At:O} }}";
     }

@@ -66,7 +66,7 @@ public sealed partial class ViewerPage : IDisposable
         get
         {
             (string sop, _) = _instances[_index];
-            string url = $"{DicomWebApi.Root}/studies/{E(StudyInstanceUid)}/series/{E(_seriesUid!)}/instances/{E(sop)}/frames/{_frame}/rendered";
+            string url = $"{DicomWebApi.RetrieveUrl(DicomWebApi.Root, E(StudyInstanceUid), E(_seriesUid!), E(sop))}/frames/{_frame}/rendered";
             // A window is for grey pictures only: colour and baseline JPEG frames are shown as they are.
             return _description is { IsMonochrome: true } && SelectedWindow() is { } window ? $"{url}?window={E(window.ToString())}" : url;
         }
@@ -280,11 +280,7 @@ public sealed partial class ViewerPage : IDisposable
 
     private VoiWindow SelectedWindowOrFile() => _description?.Windows is [var first, ..] ? first : new VoiWindow(40, 400);
 
-    private string ThumbnailUrl(string seriesUid) =>
-        $"{DicomWebApi.Root}/studies/{E(StudyInstanceUid)}/series/{E(seriesUid)}/thumbnail?viewport=144,144";
-
-    private static string UploadText(UploadRecords.UploadRecord upload) =>
-        (upload.ByUploadCode ? $"Uploaded with upload code {upload.By}" : $"Uploaded by {upload.By}") + $" on {DisplayFormats.Instant(upload.At)}";
+    private string ThumbnailUrl(string seriesUid) => DicomWebApi.SeriesThumbnailUrl(StudyInstanceUid, seriesUid, 144);
 
     private static string E(string value) => Uri.EscapeDataString(value);
 
