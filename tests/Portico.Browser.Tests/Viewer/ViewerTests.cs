@@ -76,6 +76,53 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
         await page.Locator("button[data-actual-size]").ClickAsync();
         await Expect(page.Locator("button[data-actual-size]")).ToHaveAttributeAsync("aria-pressed", "false");
 
+        // Zoom with the wheel around the pointer, pan by dragging, and the zoom kept on the next image; a double-click
+        // fits the picture again. All in the browser: the picture's address does not change.
+        ILocator stage = page.Locator(".viewer-stage");
+        string shown = (await image.GetAttributeAsync("src"))!;
+        LocatorBoundingBoxResult box = (await stage.BoundingBoxAsync())!;
+        float cx = box.X + (box.Width / 2), cy = box.Y + (box.Height / 2);
+        await page.Mouse.MoveAsync(cx + 20, cy + 10);
+        await page.Mouse.WheelAsync(0, -100);
+        await Expect(stage).ToHaveAttributeAsync("data-zoom", "120");
+        await page.Mouse.WheelAsync(0, -100);
+        await Expect(stage).ToHaveAttributeAsync("data-zoom", "144");
+        await Expect(page.Locator("[data-zoom-level]")).ToHaveTextAsync("Zoom 144%");
+        string zoomed = await image.EvaluateAsync<string>("img => img.style.transform");
+        Assert.Contains("scale(1.44", zoomed, StringComparison.Ordinal);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(cx - 20, cy - 20, new() { Steps = 4 });
+        await page.Mouse.UpAsync();
+        string panned = await image.EvaluateAsync<string>("img => img.style.transform");
+        Assert.NotEqual(zoomed, panned);
+        Assert.Contains("scale(1.44", panned, StringComparison.Ordinal);
+        Assert.Equal(shown, await image.GetAttributeAsync("src"));
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Expect(page.Locator("[data-image-position]")).ToHaveTextAsync("Image 2 of 3");
+        await ExpectLoadedAsync(image);
+        Assert.Equal(panned, await image.EvaluateAsync<string>("img => img.style.transform"));
+        await stage.DblClickAsync();
+        await Expect(stage).ToHaveAttributeAsync("data-zoom", "100");
+        Assert.Equal("", await image.EvaluateAsync<string>("img => img.style.transform"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Zoom in" }).ClickAsync();
+        await Expect(stage).ToHaveAttributeAsync("data-zoom", "144");
+        await page.Locator("button[data-fit]").ClickAsync();
+        await Expect(stage).ToHaveAttributeAsync("data-zoom", "100");
+
+        // The window dragged with the right button from the lung preset (-600 / 1500): 64 pixels right widen it by
+        // 64 × 1500 / 256, 30 pixels down raise its center by 30 × 1500 / 256.
+        await page.GetByLabel("Window").SelectOptionAsync(new SelectOptionValue { Label = "Lung (−600 / 1500)" });
+        await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("window=-600%2C1500$"));
+        await page.Mouse.MoveAsync(cx, cy);
+        await page.Mouse.DownAsync(new() { Button = MouseButton.Right });
+        await page.Mouse.MoveAsync(cx + 64, cy + 30, new() { Steps = 8 });
+        await page.Mouse.UpAsync(new() { Button = MouseButton.Right });
+        await Expect(page.GetByLabel("Window")).ToHaveValueAsync("custom");
+        await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("window=-424%2C1875$"));
+        await Expect(page.GetByLabel("Center")).ToHaveValueAsync("-424");
+        await Expect(page.GetByLabel("Width")).ToHaveValueAsync("1875");
+        await ExpectLoadedAsync(image);
+
         // The multi-frame series: frame by frame, then played.
         await page.Locator($"button[data-series='{cine}']").ClickAsync();
         await Expect(page.Locator("[data-frame-position]")).ToHaveTextAsync("Frame 1 of 2");

@@ -129,13 +129,8 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         RenderedImage image;
         try
         {
-            image = syntax switch
-            {
-                RleLossless => FrameRenderer.Render(layout, RleDecoder.Decode(layout, frame), request.Window, planar: true),
-                JpegLossless or JpegLosslessSv1 => FrameRenderer.Render(layout, JpegLosslessDecoder.Decode(layout, frame), request.Window, planar: false),
-                JpegLs or JpegLsNearLossless => FrameRenderer.Render(layout, JpegLsDecoder.Decode(layout, frame), request.Window, planar: false),
-                _ => FrameRenderer.Render(layout, frame, request.Window),
-            };
+            (PixelLayout decodedLayout, byte[] pixels, bool planar) = Decode(syntax, layout, frame);
+            image = FrameRenderer.Render(decodedLayout, pixels, request.Window, planar);
         }
         catch (RenderingException e)
         {
@@ -151,4 +146,37 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         PngEncoder.Write(image, png);
         return new Rendition(PngEncoder.MediaType, png.ToArray(), frames.Count);
     }
+
+    /// <summary>
+    /// The window a grey frame is shown with when none is asked for: the file's first, else the range of the frame's
+    /// values (which takes decoding it). Null for colour frames and for frames Portico cannot decode.
+    /// </summary>
+    public static async Task<VoiWindow?> DefaultWindowAsync(Stream stored, int frameNumber, CancellationToken cancellationToken)
+    {
+        FrameLocator frames = await FrameLocator.ReadAsync(stored, cancellationToken);
+        PixelLayout layout = PixelLayout.FromDataset(frames.Dataset);
+        if (!layout.IsMonochrome || !Decodable(frames.TransferSyntaxUid) || frameNumber < 1 || frameNumber > frames.Count)
+        {
+            return null;
+        }
+
+        if (layout.Windows.Count > 0)
+        {
+            return layout.Windows[0];
+        }
+
+        byte[] frame = await frames.ReadFrameAsync(stored, frameNumber, MaxFrameBytes, cancellationToken);
+        (PixelLayout decodedLayout, byte[] pixels, _) = Decode(frames.TransferSyntaxUid, layout, frame);
+        return FrameRenderer.RangeWindow(decodedLayout, pixels);
+    }
+
+    /// <summary>A stored frame as native pixel data, with the layout to render it with and whether its samples are planar.</summary>
+    /// <exception cref="RenderingException">The frame is malformed.</exception>
+    private static (PixelLayout Layout, byte[] Pixels, bool Planar) Decode(string syntax, PixelLayout layout, byte[] frame) => syntax switch
+    {
+        RleLossless => (layout, RleDecoder.Decode(layout, frame), true),
+        JpegLossless or JpegLosslessSv1 => (layout, JpegLosslessDecoder.Decode(layout, frame), false),
+        JpegLs or JpegLsNearLossless => (layout, JpegLsDecoder.Decode(layout, frame), false),
+        _ => (layout, frame, layout.Planar),
+    };
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.JSInterop;
 using Microsoft.EntityFrameworkCore;
 using Portico.Imaging;
 using Portico.Index;
@@ -13,10 +14,10 @@ namespace Portico.Web.Features.Viewer;
 /// <summary>
 /// The image viewer of a study: its series as thumbnails, one image at a time rendered by the server
 /// (<c>/api/dicomweb/.../frames/{n}/rendered</c>), stepping through images and frames, cine play of multi-frame
-/// instances at their recorded rate, and windows (the file's, CT presets, or typed in). Images the server cannot
-/// decode say why instead.
+/// instances at their recorded rate, windows (the file's, CT presets, typed in, or dragged with the mouse), and zoom
+/// and pan in the browser (ViewerPage.razor.js). Images the server cannot decode say why instead.
 /// </summary>
-public sealed partial class ViewerPage : IDisposable
+public sealed partial class ViewerPage : IAsyncDisposable
 {
     /// <summary>Common CT windows (center, width in Hounsfield units).</summary>
     private static readonly (string Key, string Name, VoiWindow Window)[] CtPresets =
@@ -46,6 +47,15 @@ public sealed partial class ViewerPage : IDisposable
     private bool _actualSize;
     private CancellationTokenSource? _player;
 
+    /// <summary>The image area, and the zoom, pan and window-drag handlers the browser attached to it.</summary>
+    private ElementReference _stage;
+    private string? _attachedStage;
+    private IJSObjectReference? _stageHandlers;
+    private DotNetObjectReference<ViewerPage>? _self;
+
+    /// <summary>The window a mouse drag started from; the drag's distance moves it.</summary>
+    private VoiWindow? _dragStart;
+
     [Parameter]
     public string StudyInstanceUid { get; set; } = "";
 
@@ -58,6 +68,9 @@ public sealed partial class ViewerPage : IDisposable
 
     [Inject]
     private IBlobStore Blobs { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
 
     private string StudyUrl => $"/studies/{Uri.EscapeDataString(StudyInstanceUid)}";
 
@@ -78,11 +91,136 @@ public sealed partial class ViewerPage : IDisposable
         ? SelectedWindow() is { } w ? $"Window {w.Center:0.##} / {w.Width:0.##} · " : _description.Windows.Count > 0 ? $"Window {_description.Windows[0].Center:0.##} / {_description.Windows[0].Width:0.##} (from the file) · " : "Window: full range · "
         : "";
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         StopPlaying();
         _disposed.Cancel();
+        await DetachAsync();
+        _self?.Dispose();
         _disposed.Dispose();
+    }
+
+    /// <summary>Attaches zoom, pan and window dragging to the image area each time Blazor makes that element anew.</summary>
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        string? stage = _stage.Id;
+        if (stage == _attachedStage || _disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await DetachAsync();
+        _attachedStage = stage;
+        if (stage is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _self ??= DotNetObjectReference.Create(this);
+            await using IJSObjectReference module = await JS.InvokeAsync<IJSObjectReference>("import", _disposed.Token, "./Features/Viewer/ViewerPage.razor.js");
+            _stageHandlers = await module.InvokeAsync<IJSObjectReference>("attach", _disposed.Token, _stage, _self);
+        }
+        catch (Exception e) when (e is JSDisconnectedException or OperationCanceledException)
+        {
+            // The page was closed.
+        }
+    }
+
+    private async Task DetachAsync()
+    {
+        if (_stageHandlers is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _stageHandlers.InvokeVoidAsync("dispose");
+            await _stageHandlers.DisposeAsync();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The page was closed: nothing left to detach.
+        }
+
+        _stageHandlers = null;
+    }
+
+    /// <summary>Zooms the picture in the browser: <c>zoomIn</c>, <c>zoomOut</c> or <c>reset</c> (fitted).</summary>
+    private async Task ZoomAsync(string how)
+    {
+        if (_stageHandlers is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _stageHandlers.InvokeVoidAsync(how, _disposed.Token);
+        }
+        catch (Exception e) when (e is JSDisconnectedException or OperationCanceledException)
+        {
+            // The page was closed.
+        }
+    }
+
+    private async Task ToggleActualSizeAsync()
+    {
+        _actualSize = !_actualSize;
+        await ZoomAsync("reset");
+    }
+
+    /// <summary>
+    /// A window drag began (right button, or Shift and the left): it starts from the window shown, which for a file
+    /// without one is the range of the frame's values.
+    /// </summary>
+    [JSInvokable]
+    public async Task StartWindowDrag()
+    {
+        if (_description is not { IsMonochrome: true, Refusal: null } || _instances.Count == 0)
+        {
+            _dragStart = null;
+            return;
+        }
+
+        VoiWindow? start = SelectedWindow();
+        if (start is null)
+        {
+            try
+            {
+                await using Stream stream = Blobs.OpenRead(BlobKey.Parse(_instances[_index].BlobKey));
+                start = await Rendition.DefaultWindowAsync(stream, _frame, _disposed.Token);
+            }
+            catch (Exception e) when (e is FrameException or RenderingException or IOException)
+            {
+                start = null;
+            }
+        }
+
+        _dragStart = start;
+    }
+
+    /// <summary>
+    /// The mouse moved <paramref name="dx"/>, <paramref name="dy"/> CSS pixels since the window drag began: sideways
+    /// changes the width (right: wider, less contrast), up and down the center (down: higher, darker), by the start
+    /// width / 256 per pixel, so a drag across the picture covers about the window's own size.
+    /// </summary>
+    [JSInvokable]
+    public Task DragWindow(double dx, double dy)
+    {
+        if (_dragStart is not { } start || !double.IsFinite(dx) || !double.IsFinite(dy))
+        {
+            return Task.CompletedTask;
+        }
+
+        double step = start.Width / 256;
+        double Round(double value) => step >= 1 ? Math.Round(value) : Math.Round(value, 2);
+        _customWidth = Math.Max(1, Round(start.Width + (dx * step)));
+        _customCenter = Round(start.Center + (dy * step));
+        _windowChoice = "custom";
+        return InvokeAsync(StateHasChanged);
     }
 
     protected override async Task OnParametersSetAsync()
@@ -123,6 +261,7 @@ public sealed partial class ViewerPage : IDisposable
         }
 
         await ShowImageAsync(0);
+        await ZoomAsync("reset");
     }
 
     private async Task ShowImageAsync(int index)
