@@ -47,8 +47,22 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
         await ExpectLoadedAsync(image);
         await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex($"/instances/{ctImages[0]}/frames/1/rendered$"));
 
+        // The corners name the patient, the series and where the slice lies (pydicom's CT_small.dcm: Slice Location
+        // -77.2040634155, Slice Thickness 5, Pixel Spacing 0.661468 mm, no window of its own).
+        ILocator annotations = page.Locator("[data-viewer-annotations]");
+        await Expect(annotations.Locator(".top-left")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Viewer, Vera\\s*ID PID-VIEW"));
+        await Expect(annotations.Locator(".top-right")).ToContainTextAsync("Series 1 · CT");
+        await Expect(annotations.Locator(".top-right")).ToContainTextAsync("Chest");
+        await Expect(annotations.Locator(".bottom-left")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Image 1 / 3 \\(number 1\\)\\s*Location -77.2 mm\\s*Thickness 5 mm"));
+        await Expect(annotations.Locator(".bottom-right")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Full range\\s*128 × 128\\s*0.661 mm / pixel"));
+        await page.Locator("button[data-annotations]").ClickAsync();
+        await Expect(annotations).ToHaveCountAsync(0);
+        await page.Locator("button[data-annotations]").ClickAsync();
+        await Expect(annotations.Locator(".bottom-left")).ToContainTextAsync("Image 1 / 3");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Next image" }).ClickAsync();
         await Expect(page.Locator("[data-image-position]")).ToHaveTextAsync("Image 2 of 3");
+        await Expect(annotations.Locator(".bottom-left")).ToContainTextAsync("Image 2 / 3 (number 2)");
         await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex($"/instances/{ctImages[1]}/"));
         await ExpectLoadedAsync(image);
 
@@ -121,6 +135,7 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
         await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("window=-424%2C1875$"));
         await Expect(page.GetByLabel("Center")).ToHaveValueAsync("-424");
         await Expect(page.GetByLabel("Width")).ToHaveValueAsync("1875");
+        await Expect(annotations.Locator(".bottom-right")).ToContainTextAsync("W 1875 · C -424");
         await ExpectLoadedAsync(image);
 
         // The multi-frame series: frame by frame, then played.

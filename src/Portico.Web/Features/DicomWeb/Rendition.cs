@@ -35,7 +35,25 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
     public sealed record Request(int Frame, VoiWindow? Window, (int Width, int Height)? Viewport, bool AcceptsPng, bool AcceptsJpeg);
 
     /// <summary>What a viewer needs to know of an instance before asking for its frames: size, frames, windows, or why it cannot be shown.</summary>
-    public sealed record Description(int Rows, int Columns, int Frames, IReadOnlyList<VoiWindow> Windows, bool IsMonochrome, double FramesPerSecond, string? Refusal);
+    public sealed record Description(int Rows, int Columns, int Frames, IReadOnlyList<VoiWindow> Windows, bool IsMonochrome, double FramesPerSecond, string? Refusal, ImageFacts? Facts = null);
+
+    /// <summary>What a viewer shows beside an image: its Instance Number, where the slice lies and how thick it is, and the size of a pixel in millimetres.</summary>
+    public sealed record ImageFacts(string? InstanceNumber, double? SliceLocation, double? SliceThickness, double? PixelSpacingRow, double? PixelSpacingColumn)
+    {
+        public static ImageFacts From(DicomDataset dataset)
+        {
+            string[] spacing = dataset.GetStrings(DicomTags.PixelSpacing);
+            return new ImageFacts(
+                dataset.GetString(DicomTags.InstanceNumber)?.Trim() is { Length: > 0 } number ? number : null,
+                Decimal(dataset.GetString(DicomTags.SliceLocation)),
+                Decimal(dataset.GetString(DicomTags.SliceThickness)) is > 0 and var thickness ? thickness : null,
+                spacing.Length == 2 && Decimal(spacing[0]) is > 0 and var row ? row : null,
+                spacing.Length == 2 && Decimal(spacing[1]) is > 0 and var column ? column : null);
+        }
+
+        private static double? Decimal(string? value) =>
+            double.TryParse(value?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : null;
+    }
 
     /// <summary>Reads the header of a stored instance and says whether and how its frames can be rendered.</summary>
     public static async Task<Description> DescribeAsync(Stream stored, CancellationToken cancellationToken)
@@ -62,7 +80,7 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
 
         string syntax = frames.TransferSyntaxUid;
         string? refusal = syntax is JpegBaseline || Decodable(syntax) ? null : Undecodable(syntax);
-        return new Description(layout.Rows, layout.Columns, frames.Count, layout.Windows, layout.IsMonochrome && syntax != JpegBaseline, FrameRate(frames.Dataset), refusal);
+        return new Description(layout.Rows, layout.Columns, frames.Count, layout.Windows, layout.IsMonochrome && syntax != JpegBaseline, FrameRate(frames.Dataset), refusal, ImageFacts.From(frames.Dataset));
     }
 
     /// <summary>The rate a multi-frame instance was recorded at (Recommended Display Frame Rate, Cine Rate, Frame Time), else 0.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
@@ -52,6 +53,9 @@ public sealed partial class ViewerPage : IAsyncDisposable
     private string? _attachedStage;
     private IJSObjectReference? _stageHandlers;
     private DotNetObjectReference<ViewerPage>? _self;
+
+    /// <summary>Whether the patient, series, position and window are written on the image's corners.</summary>
+    private bool _annotations = true;
 
     /// <summary>The window a mouse drag started from; the drag's distance moves it.</summary>
     private VoiWindow? _dragStart;
@@ -418,6 +422,53 @@ public sealed partial class ViewerPage : IAsyncDisposable
     }
 
     private VoiWindow SelectedWindowOrFile() => _description?.Windows is [var first, ..] ? first : new VoiWindow(40, 400);
+
+    private SeriesRow? SelectedSeries => _study?.Series.FirstOrDefault(s => s.SeriesInstanceUid == _seriesUid);
+
+    /// <summary>Where the image lies: its place in the series, its Instance Number, frame, slice location and thickness.</summary>
+    private IEnumerable<string> PositionLines()
+    {
+        Rendition.ImageFacts? facts = _description?.Facts;
+        yield return $"Image {_index + 1} / {_instances.Count}" + (facts?.InstanceNumber is { } number ? $" (number {number})" : "");
+        if (_description is { Frames: > 1 } d)
+        {
+            yield return $"Frame {_frame} / {d.Frames}";
+        }
+
+        if (facts?.SliceLocation is { } location)
+        {
+            yield return $"Location {location.ToString("0.##", CultureInfo.InvariantCulture)} mm";
+        }
+
+        if (facts?.SliceThickness is { } thickness)
+        {
+            yield return $"Thickness {thickness.ToString("0.##", CultureInfo.InvariantCulture)} mm";
+        }
+    }
+
+    /// <summary>How the image is drawn: its window, its size in pixels and a pixel's size in millimetres.</summary>
+    private IEnumerable<string> PictureLines()
+    {
+        if (_description is { IsMonochrome: true, Refusal: null })
+        {
+            VoiWindow? window = SelectedWindow() ?? (_description.Windows.Count > 0 ? _description.Windows[0] : null);
+            yield return window is { } w
+                ? $"W {w.Width.ToString("0.##", CultureInfo.InvariantCulture)} · C {w.Center.ToString("0.##", CultureInfo.InvariantCulture)}"
+                : "Full range";
+        }
+
+        if (_description is { Rows: > 0 } d)
+        {
+            yield return $"{d.Columns} × {d.Rows}";
+        }
+
+        if (_description?.Facts is { PixelSpacingRow: { } row, PixelSpacingColumn: { } column })
+        {
+            yield return row == column
+                ? $"{row.ToString("0.###", CultureInfo.InvariantCulture)} mm / pixel"
+                : $"{column.ToString("0.###", CultureInfo.InvariantCulture)} × {row.ToString("0.###", CultureInfo.InvariantCulture)} mm / pixel";
+        }
+    }
 
     private string ThumbnailUrl(string seriesUid) => DicomWebApi.SeriesThumbnailUrl(StudyInstanceUid, seriesUid, 144);
 
