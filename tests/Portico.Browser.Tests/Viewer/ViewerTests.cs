@@ -136,6 +136,33 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
         await Expect(page.GetByLabel("Center")).ToHaveValueAsync("-424");
         await Expect(page.GetByLabel("Width")).ToHaveValueAsync("1875");
         await Expect(annotations.Locator(".bottom-right")).ToContainTextAsync("W 1875 · C -424");
+
+        // A length measured across the picture: 100 CSS pixels sideways are 100 / (CSS pixels per image pixel) columns,
+        // each 0.661468 mm wide (the file's Pixel Spacing). Esc clears it.
+        await page.Locator("button[data-measure]").ClickAsync();
+        await Expect(stage).ToHaveAttributeAsync("data-tool", "measure");
+        double fit = await image.EvaluateAsync<double>("img => Math.min(img.offsetWidth / img.naturalWidth, img.offsetHeight / img.naturalHeight)");
+        await page.Mouse.MoveAsync(cx - 50, cy);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(cx + 50, cy, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+        string expected = (100 / fit * 0.661468).ToString("0.0", CultureInfo.InvariantCulture) + " mm";
+        await Expect(page.Locator("[data-measurement]")).ToHaveTextAsync(expected);
+        Assert.Equal("", await image.EvaluateAsync<string>("img => img.style.transform")); // measuring does not pan
+
+        // Zoomed in, the same 100 CSS pixels cover fewer image pixels; the first line keeps its length.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Zoom in" }).ClickAsync();
+        await Expect(stage).ToHaveAttributeAsync("data-zoom", "144");
+        await page.Mouse.MoveAsync(cx - 50, cy + 40);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(cx + 50, cy + 40, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+        string zoomedLength = (100 / (fit * 1.44) * 0.661468).ToString("0.0", CultureInfo.InvariantCulture) + " mm";
+        await Expect(page.Locator("[data-measurement]")).ToHaveTextAsync([expected, zoomedLength]);
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.Locator("[data-measurement]")).ToHaveCountAsync(0);
+        await page.Locator("button[data-measure]").ClickAsync();
+        await Expect(stage).ToHaveAttributeAsync("data-tool", "pan");
         await ExpectLoadedAsync(image);
 
         // The multi-frame series: frame by frame, then played.

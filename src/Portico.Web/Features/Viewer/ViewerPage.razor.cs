@@ -54,6 +54,9 @@ public sealed partial class ViewerPage : IAsyncDisposable
     private IJSObjectReference? _stageHandlers;
     private DotNetObjectReference<ViewerPage>? _self;
 
+    /// <summary>Whether a drag on the image measures a length instead of panning.</summary>
+    private bool _measuring;
+
     /// <summary>Whether the patient, series, position and window are written on the image's corners.</summary>
     private bool _annotations = true;
 
@@ -152,8 +155,8 @@ public sealed partial class ViewerPage : IAsyncDisposable
         _stageHandlers = null;
     }
 
-    /// <summary>Zooms the picture in the browser: <c>zoomIn</c>, <c>zoomOut</c> or <c>reset</c> (fitted).</summary>
-    private async Task ZoomAsync(string how)
+    /// <summary>Zooms the picture in the browser (<c>zoomIn</c>, <c>zoomOut</c>, <c>reset</c> to fitted), or clears its measurements (<c>clearMeasurements</c>).</summary>
+    private async Task StageCommandAsync(string how)
     {
         if (_stageHandlers is null)
         {
@@ -173,7 +176,7 @@ public sealed partial class ViewerPage : IAsyncDisposable
     private async Task ToggleActualSizeAsync()
     {
         _actualSize = !_actualSize;
-        await ZoomAsync("reset");
+        await StageCommandAsync("reset");
     }
 
     /// <summary>
@@ -265,7 +268,7 @@ public sealed partial class ViewerPage : IAsyncDisposable
         }
 
         await ShowImageAsync(0);
-        await ZoomAsync("reset");
+        await StageCommandAsync("reset");
     }
 
     private async Task ShowImageAsync(int index)
@@ -422,6 +425,11 @@ public sealed partial class ViewerPage : IAsyncDisposable
     }
 
     private VoiWindow SelectedWindowOrFile() => _description?.Windows is [var first, ..] ? first : new VoiWindow(40, 400);
+
+    /// <summary>Pixel Spacing (row, column) for measuring in millimetres, as the file gives it; empty when it gives none.</summary>
+    private string PixelSpacingAttribute => _description?.Facts is { PixelSpacingRow: { } row, PixelSpacingColumn: { } column }
+        ? string.Create(CultureInfo.InvariantCulture, $"{row:R}\\{column:R}")
+        : "";
 
     private SeriesRow? SelectedSeries => _study?.Series.FirstOrDefault(s => s.SeriesInstanceUid == _seriesUid);
 

@@ -14,6 +14,10 @@ export function attach(stage, page) {
   const state = { zoom: 1, x: 0, y: 0, drag: null, lastSent: 0, timer: 0 };
   const picture = () => stage.querySelector("img[data-viewer-image]");
   const fitted = () => !stage.classList.contains("actual-size");
+  const measuring = () => stage.dataset.tool === "measure" && fitted();
+  // Lengths measured, per picture (its address without the window), in image pixels: going back to an image shows them again.
+  const measurements = new Map();
+  const pictureKey = () => (picture()?.getAttribute("src") ?? "").split("?")[0];
 
   function apply() {
     const img = picture();
@@ -22,10 +26,78 @@ export function attach(stage, page) {
       img.classList.toggle("zoomed", state.zoom > 1);
     }
     stage.dataset.zoom = String(Math.round(state.zoom * 100));
+    draw();
     const label = stage.parentElement?.querySelector("[data-zoom-level]");
     if (label) {
       label.textContent = state.zoom === 1 ? "Fitted" : `Zoom ${Math.round(state.zoom * 100)}%`;
     }
+  }
+
+  // Where the picture's pixels are on the stage. The <img> box is laid out by CSS (object-fit: contain letterboxes the
+  // picture in it), then scaled by the zoom around the box's centre and moved by the pan.
+  function geometry() {
+    const img = picture();
+    if (!img || !img.naturalWidth || !fitted()) {
+      return null;
+    }
+    const fit = Math.min(img.offsetWidth / img.naturalWidth, img.offsetHeight / img.naturalHeight);
+    const originX = img.offsetLeft + (img.offsetWidth - img.naturalWidth * fit) / 2;
+    const originY = img.offsetTop + (img.offsetHeight - img.naturalHeight * fit) / 2;
+    const centreX = img.offsetLeft + img.offsetWidth / 2;
+    const centreY = img.offsetTop + img.offsetHeight / 2;
+    // Rendered pictures are full size; anything else is scaled back to the image's own columns and rows.
+    const columns = Number(stage.dataset.columns) || img.naturalWidth;
+    const rows = Number(stage.dataset.rows) || img.naturalHeight;
+    const perColumn = img.naturalWidth / columns;
+    const perRow = img.naturalHeight / rows;
+    return {
+      toStage: (column, row) => [
+        centreX + (originX + column * perColumn * fit - centreX) * state.zoom + state.x,
+        centreY + (originY + row * perRow * fit - centreY) * state.zoom + state.y,
+      ],
+      toImage: (x, y) => [
+        ((x - state.x - centreX) / state.zoom + centreX - originX) / fit / perColumn,
+        ((y - state.y - centreY) / state.zoom + centreY - originY) / fit / perRow,
+      ],
+    };
+  }
+
+  // A length in millimetres where the image says how large its pixels are (Pixel Spacing: rows, then columns), else in pixels.
+  function length(line) {
+    const [rowSpacing, columnSpacing] = (stage.dataset.pixelSpacing ?? "").split("\\").map(Number);
+    const dx = line.x2 - line.x1;
+    const dy = line.y2 - line.y1;
+    if (rowSpacing > 0 && columnSpacing > 0) {
+      return `${Math.hypot(dx * columnSpacing, dy * rowSpacing).toFixed(1)} mm`;
+    }
+    return `${Math.hypot(dx, dy).toFixed(1)} px`;
+  }
+
+  function draw() {
+    const overlay = stage.querySelector("svg[data-measurements]"); // rendered empty by the page, drawn here
+    if (!overlay) {
+      return;
+    }
+    const where = geometry();
+    const lines = where ? measurements.get(pictureKey()) ?? [] : [];
+    const shown = state.drag?.kind === "measure" ? [...lines, state.drag.line] : lines;
+    overlay.replaceChildren(...shown.flatMap(line => {
+      const [x1, y1] = where.toStage(line.x1, line.y1);
+      const [x2, y2] = where.toStage(line.x2, line.y2);
+      const stroke = document.createElementNS(overlay.namespaceURI, "line");
+      Object.entries({ x1, y1, x2, y2 }).forEach(([name, value]) => stroke.setAttribute(name, String(value)));
+      const text = document.createElementNS(overlay.namespaceURI, "text");
+      text.setAttribute("x", String(x2 + 8));
+      text.setAttribute("y", String(y2 - 8));
+      text.setAttribute("data-measurement", "");
+      text.textContent = length(line);
+      return [stroke, text];
+    }));
+  }
+
+  function clearMeasurements() {
+    measurements.delete(pictureKey());
+    draw();
   }
 
   // Keeps the zoomed picture covering the stage: no pan past its edges.
@@ -96,6 +168,19 @@ export function attach(stage, page) {
       if (windowing && stage.dataset.windowable !== "true") {
         return;
       }
+      if (!windowing && measuring()) {
+        const where = geometry();
+        if (!where) {
+          return;
+        }
+        event.preventDefault();
+        stage.focus();
+        stage.setPointerCapture(event.pointerId);
+        const rect = stage.getBoundingClientRect();
+        const [column, row] = where.toImage(event.clientX - rect.left, event.clientY - rect.top);
+        state.drag = { kind: "measure", line: { x1: column, y1: row, x2: column, y2: row } };
+        return;
+      }
       if (!windowing && (!fitted() || state.zoom === 1)) {
         return; // nothing to pan; a click still focuses the stage for the keys
       }
@@ -111,6 +196,15 @@ export function attach(stage, page) {
     pointermove(event) {
       const drag = state.drag;
       if (!drag) {
+        return;
+      }
+      if (drag.kind === "measure") {
+        const where = geometry();
+        const rect = stage.getBoundingClientRect();
+        if (where) {
+          [drag.line.x2, drag.line.y2] = where.toImage(event.clientX - rect.left, event.clientY - rect.top);
+          draw();
+        }
         return;
       }
       drag.dx = event.clientX - drag.startX;
@@ -130,6 +224,15 @@ export function attach(stage, page) {
       }
       if (state.drag.kind === "window") {
         sendWindow(true);
+      }
+      if (state.drag.kind === "measure") {
+        const line = state.drag.line;
+        if (Math.hypot(line.x2 - line.x1, line.y2 - line.y1) >= 1) {
+          const key = pictureKey();
+          measurements.set(key, [...(measurements.get(key) ?? []), line]);
+        }
+        state.drag = null;
+        draw();
       }
       stage.releasePointerCapture?.(event.pointerId);
       stage.classList.remove("windowing", "panning");
@@ -153,6 +256,8 @@ export function attach(stage, page) {
         zoomBy(1 / (wheelStep * wheelStep));
       } else if (event.key === "0") {
         reset();
+      } else if (event.key === "Escape" || event.key === "Delete") {
+        clearMeasurements();
       } else {
         return;
       }
@@ -168,14 +273,18 @@ export function attach(stage, page) {
   // but an element made anew (after a refusal, or the first picture) gets it here.
   const loaded = () => apply();
   stage.addEventListener("load", loaded, true);
+  const resized = new ResizeObserver(() => draw());
+  resized.observe(stage);
   apply();
 
   return {
     zoomIn: () => zoomBy(wheelStep * wheelStep),
     zoomOut: () => zoomBy(1 / (wheelStep * wheelStep)),
     reset,
+    clearMeasurements,
     dispose() {
       clearTimeout(state.timer);
+      resized.disconnect();
       for (const [name, listener] of Object.entries(listeners)) {
         stage.removeEventListener(name, listener);
       }
