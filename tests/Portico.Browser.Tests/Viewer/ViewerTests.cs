@@ -90,17 +90,29 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
         await page.Locator("button[data-actual-size]").ClickAsync();
         await Expect(page.Locator("button[data-actual-size]")).ToHaveAttributeAsync("aria-pressed", "false");
 
-        // Zoom with the wheel around the pointer, pan by dragging, and the zoom kept on the next image; a double-click
-        // fits the picture again. All in the browser: the picture's address does not change.
         ILocator stage = page.Locator(".viewer-stage");
         string shown = (await image.GetAttributeAsync("src"))!;
         LocatorBoundingBoxResult box = (await stage.BoundingBoxAsync())!;
         float cx = box.X + (box.Width / 2), cy = box.Y + (box.Height / 2);
+
+        // The wheel steps through the series: one notch up, the image before; one down, back.
+        await page.Mouse.MoveAsync(cx, cy);
+        await page.Mouse.WheelAsync(0, -100);
+        await Expect(page.Locator("[data-image-position]")).ToHaveTextAsync("Image 2 of 3");
+        await page.Mouse.WheelAsync(0, 100);
+        await Expect(page.Locator("[data-image-position]")).ToHaveTextAsync("Image 3 of 3");
+        await ExpectLoadedAsync(image);
+        Assert.Equal(shown, await image.GetAttributeAsync("src"));
+
+        // Zoom with Ctrl + wheel around the pointer, pan by dragging, and the zoom kept on the next image; a double-click
+        // fits the picture again. All in the browser: the picture's address does not change.
         await page.Mouse.MoveAsync(cx + 20, cy + 10);
+        await page.Keyboard.DownAsync("Control");
         await page.Mouse.WheelAsync(0, -100);
         await Expect(stage).ToHaveAttributeAsync("data-zoom", "120");
         await page.Mouse.WheelAsync(0, -100);
         await Expect(stage).ToHaveAttributeAsync("data-zoom", "144");
+        await page.Keyboard.UpAsync("Control");
         await Expect(page.Locator("[data-zoom-level]")).ToHaveTextAsync("Zoom 144%");
         string zoomed = await image.EvaluateAsync<string>("img => img.style.transform");
         Assert.Contains("scale(1.44", zoomed, StringComparison.Ordinal);

@@ -179,6 +179,27 @@ public sealed partial class ViewerPage : IAsyncDisposable
         await StageCommandAsync("reset");
     }
 
+    /// <summary>The mouse wheel turned <paramref name="steps"/> notches (down is positive): the next or previous frames of a multi-frame image, else images.</summary>
+    [JSInvokable]
+    public Task ScrollImages(int steps) => InvokeAsync(async () =>
+    {
+        if (_description is { Frames: > 1 } d)
+        {
+            StopPlaying();
+            _frame = Math.Clamp(_frame + steps, 1, d.Frames);
+        }
+        else if (_instances.Count > 0)
+        {
+            int index = Math.Clamp(_index + steps, 0, _instances.Count - 1);
+            if (index != _index)
+            {
+                await StepImageAsync(index - _index);
+            }
+        }
+
+        StateHasChanged();
+    });
+
     /// <summary>
     /// A window drag began (right button, or Shift and the left): it starts from the window shown, which for a file
     /// without one is the range of the frame's values.

@@ -1,5 +1,6 @@
-// Zoom and pan of the viewer's picture, done in the browser (the picture is not fetched again), and the window dragged
-// with the right mouse button or Shift + drag, which the page turns into a new picture from the server.
+// Zoom and pan of the viewer's picture, done in the browser (the picture is not fetched again); the window dragged
+// with the right mouse button or Shift + drag, and the wheel stepping through images, which the page turns into a new
+// picture from the server; lengths measured on the picture.
 //
 // The picture is fitted to the stage by CSS; zoom scales it around its centre and pan moves it, both as one CSS
 // transform. Zoom is kept while the user steps through images and frames, as a reader expects when comparing the same
@@ -11,7 +12,7 @@ const wheelStep = 1.2;
 const windowDragInterval = 80; // ms between window updates sent to the page while dragging
 
 export function attach(stage, page) {
-  const state = { zoom: 1, x: 0, y: 0, drag: null, lastSent: 0, timer: 0 };
+  const state = { zoom: 1, x: 0, y: 0, drag: null, lastSent: 0, timer: 0, wheel: 0 };
   const picture = () => stage.querySelector("img[data-viewer-image]");
   const fitted = () => !stage.classList.contains("actual-size");
   const measuring = () => stage.dataset.tool === "measure" && fitted();
@@ -152,13 +153,31 @@ export function attach(stage, page) {
   }
 
   const listeners = {
+    // The wheel scrolls through the images (or a multi-frame image's frames), as in a reading room's viewer; with
+    // Ctrl (and a trackpad's pinch, which the browser sends as Ctrl + wheel) it zooms around the pointer.
     wheel(event) {
-      if (!fitted() || !picture()) {
+      if (!picture() && !stage.querySelector("[data-viewer-refusal]")) {
         return;
       }
+      if (event.ctrlKey) {
+        event.preventDefault();
+        if (fitted() && picture()) {
+          const [cx, cy] = centreOffset(event);
+          zoomBy(event.deltaY < 0 ? wheelStep : 1 / wheelStep, cx, cy);
+        }
+        return;
+      }
+      if (!fitted() && stage.scrollHeight > stage.clientHeight) {
+        return; // actual size: the wheel scrolls the picture
+      }
       event.preventDefault();
-      const [cx, cy] = centreOffset(event);
-      zoomBy(event.deltaY < 0 ? wheelStep : 1 / wheelStep, cx, cy);
+      // Lines or pages (deltaMode 1, 2) are one step each; pixels add up to a step per 100.
+      state.wheel += (event.deltaMode === 0 ? event.deltaY / 100 : Math.sign(event.deltaY));
+      const steps = Math.trunc(state.wheel);
+      if (steps !== 0) {
+        state.wheel -= steps;
+        page.invokeMethodAsync("ScrollImages", steps).catch(() => { });
+      }
     },
     pointerdown(event) {
       if (!picture() || (event.button !== 0 && event.button !== 2)) {
