@@ -27,12 +27,17 @@ public static class UsersServiceCollectionExtensions
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = InvitationLifetime);
 
         // Invitation links and session cookies are protected with keys that must survive a restart: kept in the data
-        // directory (next to the SQLite index by default).
-        services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, ILoggerFactory>((o, configuration, loggers) =>
+        // directory (next to the SQLite index by default), encrypted with the operator's certificate when one is named.
+        services.AddSingleton<KeyProtectionCertificate>();
+        services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, ILoggerFactory, KeyProtectionCertificate>((o, configuration, loggers, protection) =>
         {
             string data = configuration["Portico:DataDirectory"] is { Length: > 0 } d ? d : "data";
             o.XmlRepository ??= new FileSystemXmlRepository(new DirectoryInfo(Path.GetFullPath(Path.Combine(data, "keys"))), loggers);
-        });
+            if (protection.Certificate is not null)
+            {
+                o.XmlEncryptor ??= new KeyProtectionCertificate.Encryptor(protection, loggers);
+            }
+        }).ValidateOnStart(); // a certificate that cannot be read stops the start, not the first sign-in
 
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .PostConfigure<SecuritySettingsStore>((o, settings) =>
