@@ -6,7 +6,8 @@ namespace Portico.Imaging;
 /// Turns one frame of native pixel data (little endian) into an image a screen shows. Grey images: the stored values
 /// (Bits Stored at High Bit, two's complement when signed), the rescale (Modality LUT), then a window (VOI LUT, linear,
 /// linear exact or sigmoid) onto 256 grey levels, inverted for MONOCHROME1. Without a window, the frame's own range of
-/// values. Colour images: RGB or YBR_FULL/YBR_FULL_422 (converted to RGB), interleaved or planar, 8 or 16 bits.
+/// values. Colour images: RGB or YBR_FULL/YBR_FULL_422 (converted to RGB), interleaved or planar, 8 or 16 bits; PALETTE
+/// COLOR through its lookup tables.
 /// </summary>
 public static class FrameRenderer
 {
@@ -22,8 +23,8 @@ public static class FrameRenderer
             throw new RenderingException($"The frame holds {frame.Length:N0} bytes; {layout.Rows} × {layout.Columns} pixels need {layout.FrameBytes:N0}.");
         }
 
-        return layout.IsMonochrome
-            ? Grey(layout, frame, window)
+        return layout.IsMonochrome ? Grey(layout, frame, window)
+            : layout.Palette is { } palette ? Palette(layout, palette, frame)
             : Colour(layout, frame, planar ?? layout.Planar);
     }
 
@@ -182,6 +183,22 @@ public static class FrameRenderer
             {
                 YbrToRgb(rgb[0], rgb[1], rgb[2], rgb);
             }
+        }
+
+        return new RenderedImage(layout.Columns, layout.Rows, 3, output);
+    }
+
+    /// <summary>Each stored value through the red, green and blue lookup tables (PS3.3 C.7.6.3.1.6).</summary>
+    private static RenderedImage Palette(PixelLayout layout, PaletteColorLut palette, ReadOnlySpan<byte> frame)
+    {
+        int pixels = layout.Rows * layout.Columns;
+        var output = new byte[pixels * 3];
+        for (int i = 0; i < pixels; i++)
+        {
+            int entry = palette.Index(Stored(layout, frame, i));
+            output[i * 3] = palette.Red[entry];
+            output[(i * 3) + 1] = palette.Green[entry];
+            output[(i * 3) + 2] = palette.Blue[entry];
         }
 
         return new RenderedImage(layout.Columns, layout.Rows, 3, output);

@@ -40,6 +40,9 @@ public sealed record PixelLayout
     /// <summary>The windows the file suggests, first the one a viewer shows by default (Window Center and Width).</summary>
     public IReadOnlyList<VoiWindow> Windows { get; init; } = [];
 
+    /// <summary>The lookup tables of a PALETTE COLOR image; null for every other.</summary>
+    public PaletteColorLut? Palette { get; init; }
+
     public bool IsMonochrome => Photometric is "MONOCHROME1" or "MONOCHROME2";
 
     /// <summary>Bytes of one frame of native (uncompressed) pixel data in this layout.</summary>
@@ -73,7 +76,7 @@ public sealed record PixelLayout
             Windows = WindowsOf(dataset),
         };
         layout.Check();
-        return layout;
+        return layout.Photometric == "PALETTE COLOR" ? layout with { Palette = PaletteColorLut.FromDataset(dataset) } : layout;
     }
 
     private void Check()
@@ -88,10 +91,15 @@ public sealed record PixelLayout
             throw new RenderingException($"Pixels of {BitsAllocated} bits allocated, {BitsStored} stored, high bit {HighBit} cannot be shown.");
         }
 
-        bool known = (Photometric, SamplesPerPixel) is ("MONOCHROME1" or "MONOCHROME2", 1) or ("RGB" or "YBR_FULL", 3) or ("YBR_FULL_422", 3);
+        bool known = (Photometric, SamplesPerPixel) is ("MONOCHROME1" or "MONOCHROME2" or "PALETTE COLOR", 1) or ("RGB" or "YBR_FULL", 3) or ("YBR_FULL_422", 3);
         if (!known)
         {
             throw new RenderingException($"Photometric interpretation {(Photometric.Length > 0 ? Photometric : "(none)")} with {SamplesPerPixel} samples per pixel cannot be shown.");
+        }
+
+        if (Photometric == "PALETTE COLOR" && (BitsAllocated == 32 || Signed))
+        {
+            throw new RenderingException("PALETTE COLOR pixels are shown with 8 or 16 bits, unsigned.");
         }
 
         if (!IsMonochrome && BitsAllocated == 32)
