@@ -43,6 +43,33 @@ public sealed class RenderedTests(PorticoFactory factory) : IClassFixture<Portic
         AssertClose(theirs, ours);
     }
 
+    /// <summary>
+    /// A PALETTE COLOR image with 16-bit pixels and tables of 65,536 16-bit entries (128 KiB each, read from the stored
+    /// file's header): DCMTK draws the same picture.
+    /// </summary>
+    [Fact]
+    public async Task PaletteColor_IsThePictureDcmtkDraws()
+    {
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            var random = new Random(65536);
+            var pixels = new byte[96 * 80 * 2];
+            random.NextBytes(pixels);
+            string path = PaletteImages.Write(directory, pixels, 96, 80, 16, 0, 0, PaletteEntries.Words16, random);
+            using HttpClient client = factory.Admin();
+            (string study, string series, string sop, byte[] stored) = await StoreAsync(client, path);
+
+            byte[] png = await client.GetByteArrayAsync($"{InstanceUrl(study, series, sop)}/rendered", Ct);
+
+            ReferenceImages.AssertWithin(await Dcm2PnmAsync(stored, ""), await PngToPnmAsync(png), 0, 0, "PALETTE COLOR, 65,536 entries");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task JpegLs_IsRenderedAsTheNativeImageItCompresses()
     {

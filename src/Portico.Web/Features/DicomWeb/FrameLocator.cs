@@ -14,8 +14,11 @@ namespace Portico.Web.Features.DicomWeb;
 /// </summary>
 internal sealed class FrameLocator
 {
-    /// <summary>Values longer than this stay in the file as ranges; the Basic Offset Table of up to 16,384 frames is read.</summary>
-    private static readonly DicomFileReadOptions ReadOptions = new() { DeferValuesLongerThan = 64 * 1024 };
+    /// <summary>
+    /// Values longer than this stay in the file as ranges. Read: a Basic Offset Table of up to 32,768 frames, and palette
+    /// colour tables of 65,536 16-bit entries.
+    /// </summary>
+    private static readonly DicomFileReadOptions ReadOptions = new() { DeferValuesLongerThan = 128 * 1024 };
 
     private readonly List<Segment[]> _frames;
 
