@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
-using Microsoft.JSInterop;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.JSInterop;
 using Portico.Imaging;
 using Portico.Index;
 using Portico.Storage;
