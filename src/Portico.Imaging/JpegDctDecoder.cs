@@ -104,6 +104,11 @@ public static class JpegDctDecoder
                             throw new RenderingException($"The JPEG frame is baseline (SOF0) with samples of {header.Precision} bits; baseline has 8 (T.81 §B.2.2): 12-bit frames are extended (SOF1).");
                         }
 
+                        if (OutputBytes(layout) > Array.MaxLength)
+                        {
+                            throw new RenderingException($"{layout.Rows} × {layout.Columns} pixels of {layout.SamplesPerPixel} samples are too many to decode.");
+                        }
+
                         dct = DctFrame.Create(header, frame.Length, progressive: false, Format);
                         output = new byte[OutputBytes(layout)];
                         break;
@@ -172,10 +177,6 @@ public static class JpegDctDecoder
             throw new RenderingException("The image has no Rows or Columns, or not 1 to 4 Samples per Pixel.");
         }
 
-        if (OutputBytes(layout) > Array.MaxLength)
-        {
-            throw new RenderingException($"{layout.Rows} × {layout.Columns} pixels of {layout.SamplesPerPixel} samples are too many to decode.");
-        }
     }
 
     private static string FrameTypeRefusal(byte marker) => marker switch
@@ -323,6 +324,11 @@ public static class JpegDctDecoder
             {
                 if (restartInterval > 0 && sinceRestart == restartInterval)
                 {
+                    if (reader.Overrun)
+                    {
+                        ThrowTruncated(row, mcuRows);
+                    }
+
                     reader.Restart(restarts & 7);
                     restarts++;
                     sinceRestart = 0;
@@ -355,7 +361,7 @@ public static class JpegDctDecoder
 
             if (reader.Overrun)
             {
-                throw new RenderingException($"The JPEG data ends in MCU row {row + 1} of {mcuRows}: the frame is truncated or corrupt.");
+                ThrowTruncated(row, mcuRows);
             }
         }
 
@@ -460,6 +466,10 @@ public static class JpegDctDecoder
         int value = (int)(bits >> (64 - size));
         return value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
     }
+
+    [DoesNotReturn]
+    private static void ThrowTruncated(int row, int rows) =>
+        throw new RenderingException($"The JPEG data ends in MCU row {row + 1} of {rows}: the frame is truncated or corrupt.");
 
     [DoesNotReturn]
     private static void ThrowBadDcSize(int size) =>

@@ -94,24 +94,25 @@ public sealed class JpegDctDecoderTests
 
     /// <summary>
     /// pnmtojpeg's options for a synthetic image of 1 or 3 samples, 67 × 45 (odd, not whole MCUs): sampling factors
-    /// (-sample, first component's first), restart intervals (-restart, in MCUs or rows), quality, standard or
+    /// (-sample, first component's first), restart intervals (-restart, every n MCUs with B, else every n lines of MCUs), quality, standard or
     /// optimized Huffman tables, and scans (-scans: one per component, or two components then one).
     /// </summary>
     public static TheoryData<int, string> PnmtojpegStreams => new()
     {
         { 1, "-quality=85" },
+        { 1, "-quality=95 -restart=1B" },
         { 1, "-quality=95 -restart=1" },
         { 1, "-quality=50 -restart=7 -optimize" },
         { 3, "-quality=90 -sample=2x2,1x1,1x1" },
-        { 3, "-quality=90 -sample=2x1,1x1,1x1 -restart=3" },
+        { 3, "-quality=90 -sample=2x1,1x1,1x1 -restart=3B" },
         { 3, "-quality=75 -sample=1x1,1x1,1x1 -restart=2" },
         { 3, "-quality=90 -sample=4x1,1x1,1x1" },
         { 3, "-quality=90 -sample=1x2,1x1,1x1" },
         { 3, "-quality=90 -sample=2x2,1x2,2x1" },
-        { 3, "-quality=90 -sample=4x2,1x1,1x1 -restart=5" },
+        { 3, "-quality=90 -sample=4x2,1x1,1x1 -restart=5B" },
         { 3, "-quality=90 -sample=3x2,1x1,1x1" },
         { 3, "-quality=80 -sample=2x2,1x1,1x1 -scans=0: 0-63, 0, 0;1: 0-63, 0, 0;2: 0-63, 0, 0" },
-        { 3, "-quality=80 -sample=2x1,1x1,1x1 -restart=4 -scans=0 1: 0-63, 0, 0;2: 0-63, 0, 0" },
+        { 3, "-quality=80 -sample=2x1,1x1,1x1 -restart=4B -scans=0 1: 0-63, 0, 0;2: 0-63, 0, 0" },
         { 3, "-quality=80 -rgb -sample=1x1,1x1,1x1" },
     };
 
@@ -139,4 +140,65 @@ public sealed class JpegDctDecoderTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Streams of <see cref="JpegDctEncoder"/> (restart intervals, which pnmtojpeg does not write; 12-bit colour; scans
+    /// in any order; 16-bit Huffman codes) of a 61 × 37 synthetic image: decoded within ±1 of dcmdjpeg's decoding.
+    /// </summary>
+    public static TheoryData<string> EncodedStreams => new()
+    {
+        "grey, 8 bits, restart every MCU",
+        "grey, 8 bits, restart every 3 MCUs (RST0 to RST7, round and round)",
+        "grey, 12 bits, restart every 5 MCUs",
+        "colour, 8 bits, 4:2:0, restart every 2 MCUs",
+        "colour, 8 bits, 4:2:2, three scans, restart every 7 MCUs",
+        "colour, 8 bits, 4:4:4, scans (Cr) then (Y, Cb), restart every MCU",
+        "colour, 12 bits, 4:2:0",
+        "colour, 12 bits, 4:1:1, restart every 4 MCUs",
+    };
+
+    [Theory]
+    [MemberData(nameof(EncodedStreams))]
+    public void Decode_EncodedStream_WithinOneOfDcmdjpeg(string stream)
+    {
+        const int Columns = 61, Rows = 37;
+        (int samples, JpegDctOptions options) = Describe(stream);
+        var planes = new int[samples][];
+        for (int c = 0; c < samples; c++)
+        {
+            (int width, int height) = JpegDctEncoder.ComponentSize(Columns, Rows, options, c);
+            byte[] eight = DctReference.Synthetic(width, height, 1, (stream.Length * 3) + c);
+            planes[c] = [.. eight.Select(b => options.Precision == 8 ? b : (b * 16) + ((b * 7) % 16))];
+        }
+
+        byte[] jpeg = JpegDctEncoder.Encode(planes, Columns, Rows, options);
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            int bitsAllocated = options.Precision == 8 ? 8 : 16;
+            string path = Dcmtk.WriteEncapsulated(directory, jpeg, Columns, Rows, samples, bitsAllocated, options.Precision, options.Precision == 8 ? DctReference.Baseline : DctReference.Extended, samples == 3 ? "YBR_FULL" : null);
+            var image = SampleImage.Open(path);
+
+            byte[] ours = JpegDctDecoder.Decode(image.Layout, jpeg);
+
+            DctReference.AssertWithinOne(DctReference.Dcmdjpeg(path, directory), ours, bitsAllocated / 8, stream);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static (int Samples, JpegDctOptions Options) Describe(string stream) => stream switch
+    {
+        "grey, 8 bits, restart every MCU" => (1, new JpegDctOptions { RestartInterval = 1 }),
+        "grey, 8 bits, restart every 3 MCUs (RST0 to RST7, round and round)" => (1, new JpegDctOptions { RestartInterval = 3, Step = 2 }),
+        "grey, 12 bits, restart every 5 MCUs" => (1, new JpegDctOptions { Precision = 12, RestartInterval = 5 }),
+        "colour, 8 bits, 4:2:0, restart every 2 MCUs" => (3, new JpegDctOptions { Sampling = [(2, 2), (1, 1), (1, 1)], RestartInterval = 2 }),
+        "colour, 8 bits, 4:2:2, three scans, restart every 7 MCUs" => (3, new JpegDctOptions { Sampling = [(2, 1), (1, 1), (1, 1)], Scans = [[0], [1], [2]], RestartInterval = 7 }),
+        "colour, 8 bits, 4:4:4, scans (Cr) then (Y, Cb), restart every MCU" => (3, new JpegDctOptions { Sampling = [(1, 1), (1, 1), (1, 1)], Scans = [[2], [0, 1]], RestartInterval = 1 }),
+        "colour, 12 bits, 4:2:0" => (3, new JpegDctOptions { Precision = 12, Sampling = [(2, 2), (1, 1), (1, 1)] }),
+        "colour, 12 bits, 4:1:1, restart every 4 MCUs" => (3, new JpegDctOptions { Precision = 12, Sampling = [(4, 1), (1, 1), (1, 1)], RestartInterval = 4 }),
+        _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, null),
+    };
 }
