@@ -201,4 +201,64 @@ public sealed class JpegDctDecoderTests
         "colour, 12 bits, 4:1:1, restart every 4 MCUs" => (3, new JpegDctOptions { Precision = 12, Sampling = [(4, 1), (1, 1), (1, 1)], RestartInterval = 4 }),
         _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, null),
     };
+
+    /// <summary>
+    /// The layout to render with: YBR_FULL_422 becomes YBR_FULL (the decoder upsamples), an Adobe APP14 segment with
+    /// transform 0 makes three components RGB, otherwise the data set's word stands; samples interleaved.
+    /// </summary>
+    [Theory]
+    [InlineData("SC_rgb_jpeg_dcmtk.dcm", "YBR_FULL")]
+    [InlineData("SC_rgb_jpeg_lossy_gdcm.dcm", "RGB")]
+    [InlineData("SC_jpeg_no_color_transform.dcm", "RGB")]
+    [InlineData("SC_jpeg_no_color_transform_2.dcm", "RGB")]
+    [InlineData("JPEG-lossy.dcm", "MONOCHROME2")]
+    public void DecodedLayout_PydicomFile_SaysHowToRender(string file, string photometric)
+    {
+        var image = SampleImage.Open(file);
+
+        PixelLayout decoded = JpegDctDecoder.DecodedLayout(image.Layout, image.StoredFrame(0));
+
+        Assert.Equal(photometric, decoded.Photometric);
+        Assert.False(decoded.Planar);
+        Assert.Equal(image.Layout with { Photometric = photometric, Planar = false }, decoded);
+    }
+
+    /// <summary>
+    /// pydicom's SC_jpeg_no_color_transform_2.dcm says RGB, and its Adobe APP14 segment transform 0: the layout stays
+    /// RGB even when a data set says YBR_FULL_422, the frame is decoded as coded to full resolution.
+    /// </summary>
+    [Fact]
+    public void DecodedLayout_AdobeNoTransformUnderYbrFull422_IsRgb()
+    {
+        var image = SampleImage.Open("SC_jpeg_no_color_transform_2.dcm");
+        PixelLayout layout = image.Layout with { Photometric = "YBR_FULL_422" };
+
+        PixelLayout decoded = JpegDctDecoder.DecodedLayout(layout, image.StoredFrame(0));
+
+        Assert.Equal("RGB", decoded.Photometric);
+        Assert.Equal(decoded.FrameBytes, JpegDctDecoder.Decode(layout, image.StoredFrame(0)).Length);
+    }
+
+    /// <summary>
+    /// Colour frames rendered (with <see cref="JpegDctDecoder.DecodedLayout"/>, samples interleaved) as DCMTK's dcmj2pnm
+    /// renders the file: RGB within ±1 (the IDCT's), YCbCr within the IDCT's ±1 carried through the conversion plus
+    /// the two conversions' own difference (-2 to 1, see ColourRenderingTests).
+    /// </summary>
+    [Theory]
+    [InlineData("SC_rgb_jpeg_dcmtk.dcm")]
+    [InlineData("SC_rgb_small_odd_jpeg.dcm")]
+    [InlineData("SC_jpeg_no_color_transform.dcm")]
+    [InlineData("SC_jpeg_no_color_transform_2.dcm")]
+    [InlineData("SC_rgb_jpeg_lossy_gdcm.dcm")]
+    public void Render_DecodedColourFrame_WithinRoundingOfDcm2pnm(string file)
+    {
+        var image = SampleImage.Open(file);
+        byte[] frame = image.StoredFrame(0);
+        PixelLayout layout = JpegDctDecoder.DecodedLayout(image.Layout, frame);
+
+        RenderedImage ours = FrameRenderer.Render(layout, JpegDctDecoder.Decode(image.Layout, frame), planar: false);
+
+        bool ybr = layout.Photometric == "YBR_FULL";
+        ReferenceImages.AssertWithin(ReferenceImages.Dcm2Pnm(image.Path), ours.AsPnm(), ybr ? -5 : -1, ybr ? 4 : 1, file);
+    }
 }
