@@ -385,20 +385,36 @@ public static class JpegDctDecoder
             (bits, available) = reader.Fill(bits, available);
         }
 
-        (int length, int size) = scan.Dc[k].Decode(bits);
-        if (size > 15)
+        JpegHuffmanTable dcTable = scan.Dc[k];
+        int entry = dcTable.Fast[(int)(bits >> (64 - JpegHuffmanTable.LookupBits))];
+        int difference;
+        if (entry != 0)
         {
-            ThrowBadDcSize(size);
+            difference = entry >> 16;
+            int taken = entry & 0xFF;
+            bits <<= taken;
+            available -= taken;
+        }
+        else
+        {
+            (int length, int size) = dcTable.Decode(bits);
+            if (size > 15)
+            {
+                ThrowBadDcSize(size);
+            }
+
+            bits <<= length;
+            difference = Extend(bits, size);
+            bits <<= size;
+            available -= length + size;
         }
 
-        bits <<= length;
-        int dc = component.DcPrediction + Extend(bits, size);
-        bits <<= size;
-        available -= length + size;
+        int dc = component.DcPrediction + difference;
         component.DcPrediction = dc;
         block[0] = dc * quantizer[0];
 
         JpegHuffmanTable acTable = scan.Ac[k];
+        int[] fast = acTable.Fast;
         bool acPresent = false;
         for (int i = 1; i < 64;)
         {
@@ -407,11 +423,29 @@ public static class JpegDctDecoder
                 (bits, available) = reader.Fill(bits, available);
             }
 
-            (length, int value) = acTable.Decode(bits);
-            bits <<= length;
-            available -= length;
-            int run = value >> 4;
-            size = value & 0x0F;
+            int run, size, value;
+            entry = fast[(int)(bits >> (64 - JpegHuffmanTable.LookupBits))];
+            if (entry != 0)
+            {
+                int taken = entry & 0xFF;
+                bits <<= taken;
+                available -= taken;
+                run = (entry >> 8) & 0x0F;
+                size = (entry >> 12) & 0x0F;
+                value = entry >> 16;
+            }
+            else
+            {
+                (int length, int symbol) = acTable.Decode(bits);
+                bits <<= length;
+                available -= length;
+                run = symbol >> 4;
+                size = symbol & 0x0F;
+                value = Extend(bits, size);
+                bits <<= size;
+                available -= size;
+            }
+
             if (size == 0)
             {
                 if (run != 15)
@@ -431,9 +465,7 @@ public static class JpegDctDecoder
             }
 
             int natural = ZigZag[i];
-            block[natural] = Extend(bits, size) * quantizer[natural];
-            bits <<= size;
-            available -= size;
+            block[natural] = value * quantizer[natural];
             acPresent = true;
             i++;
         }

@@ -30,6 +30,18 @@ internal sealed class JpegHuffmanTable(int tableClass, int id, JpegFormat format
     public ushort[] Codes { get; } = new ushort[1 << LookupBits];
 
     /// <summary>
+    /// For DCT decoding, by the next <see cref="LookupBits"/> bits: a code and its extra bits at once, when both fit
+    /// (see <see cref="Pack"/>); 0 otherwise. The value is EXTENDed (§F.2.2.1), so a coefficient or DC difference.
+    /// </summary>
+    public int[] Fast { get; } = new int[1 << LookupBits];
+
+    /// <summary>
+    /// A <see cref="Fast"/> entry: the value (high 16 bits, signed), the size (bits 12-15: 0 for EOB, ZRL or a DC
+    /// difference of 0), the run of zeros before it (bits 8-11, AC tables) and the bits taken, code and extra (low byte).
+    /// </summary>
+    public static int Pack(int value, int size, int run, int bits) => (value << 16) | (size << 12) | (run << 8) | bits;
+
+    /// <summary>
     /// T.81 §B.2.4.2: reads the tables of a DHT segment (each Tc/Th, 16 counts of codes by length, then the values)
     /// into <paramref name="tables"/>, indexed class × 4 + id, defining or redefining them.
     /// </summary>
@@ -93,6 +105,7 @@ internal sealed class JpegHuffmanTable(int tableClass, int id, JpegFormat format
     {
         values.CopyTo(_values);
         Array.Clear(Codes);
+        Array.Clear(Fast);
         int code = 0, index = 0;
         for (int length = 1; length <= 16; length++)
         {
@@ -107,13 +120,27 @@ internal sealed class JpegHuffmanTable(int tableClass, int id, JpegFormat format
             for (int k = 0; k < n && length <= LookupBits; k++)
             {
                 int first = (code + k) << (LookupBits - length), span = 1 << (LookupBits - length);
-                Codes.AsSpan(first, span).Fill((ushort)((length << 8) | _values[index + k]));
+                byte value = _values[index + k];
+                Codes.AsSpan(first, span).Fill((ushort)((length << 8) | value));
+                int run = Class == 1 ? value >> 4 : 0, size = Class == 1 ? value & 0x0F : value;
+                if (length + size <= LookupBits && size <= 15)
+                {
+                    for (int next = first; next < first + span; next++)
+                    {
+                        // The extra bits follow the code in the look-up bits.
+                        int extra = size == 0 ? 0 : (next >> (LookupBits - length - size)) & ((1 << size) - 1);
+                        Fast[next] = Pack(Extend(extra, size), size, run, length + size);
+                    }
+                }
             }
 
             code = (code + n) << 1;
             index += n;
         }
     }
+
+    /// <summary>T.81 §F.2.2.1 EXTEND: the value of category <paramref name="size"/> with those extra bits; a leading 0 bit means a negative one.</summary>
+    public static int Extend(int extra, int size) => size == 0 ? 0 : extra < 1 << (size - 1) ? extra - (1 << size) + 1 : extra;
 
     [DoesNotReturn]
     private void ThrowUndefinedCode() =>
