@@ -7,14 +7,16 @@ namespace Portico.Imaging;
 
 /// <summary>
 /// Decodes one frame of JPEG DCT pixel data: transfer syntaxes 1.2.840.10008.1.2.4.50 (JPEG Baseline, Process 1) and
-/// 1.2.840.10008.1.2.4.51 (JPEG Extended, Processes 2 and 4), PS3.5 §8.2.1 and §A.4.1. The frame is an ITU-T T.81
-/// stream with Huffman coding (Annexes B, F): a SOF0 or SOF1 frame of 8 or 12 bits precision, one component (grey) or
-/// several with sampling factors 1 to 4 (4:4:4, 4:2:2, 4:2:0, 4:1:1 ...), in one interleaved scan or several,
-/// quantization tables of 8 or 16 bits, restart intervals. The result is native little endian pixel data in the layout's
-/// Bits Allocated (8, or 16 for 12-bit samples), samples interleaved (Planar Configuration 0), every component at full
-/// resolution (upsampled as libjpeg does, see <see cref="DctFrame"/>): rows × columns × samples × bytes, which for a
-/// YBR_FULL_422 layout is more than its <see cref="PixelLayout.FrameBytes"/>. Render it with
-/// <see cref="FrameRenderer.Render"/>, <c>planar: false</c>, and the layout <see cref="DecodedLayout"/> gives.
+/// 1.2.840.10008.1.2.4.51 (JPEG Extended, Processes 2 and 4), PS3.5 §8.2.1 and §A.4.1, and the progressive frames of
+/// the retired 1.2.840.10008.1.2.4.53 and .55 (Processes 6, 8, 10, 12). The frame is an ITU-T T.81 stream with Huffman
+/// coding (Annexes B, F, G): a SOF0, SOF1 or SOF2 frame of 8 or 12 bits precision (8 for SOF0), one component (grey)
+/// or several with sampling factors 1 to 4 (4:4:4, 4:2:2, 4:2:0, 4:1:1 ...), in one interleaved scan or several,
+/// quantization tables of 8 or 16 bits, restart intervals; progressive frames by spectral selection and successive
+/// approximation. The result is native little endian pixel data in the layout's Bits Allocated (8, or 16 for 12-bit
+/// samples), samples interleaved (Planar Configuration 0), every component at full resolution (upsampled as libjpeg
+/// does, see <see cref="DctFrame"/>): rows × columns × samples × bytes, which for a YBR_FULL_422 layout is more than
+/// its <see cref="PixelLayout.FrameBytes"/>. Render it with <see cref="FrameRenderer.Render"/>, <c>planar: false</c>,
+/// and the layout <see cref="DecodedLayout"/> gives.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,11 +26,15 @@ namespace Portico.Imaging;
 /// data set says. <see cref="DecodedLayout"/> tells the two apart.
 /// </para>
 /// <para>
+/// Samples are those of IJG's libjpeg (DCMTK's dcmdjpeg) within ±1: the inverse DCT is computed in floating point
+/// (<see cref="InverseDct"/>), libjpeg's accurate integer one approximates the same sums.
+/// </para>
+/// <para>
 /// Refused, with a <see cref="RenderingException"/> saying why: arithmetic coding (SOF9 to SOF15, DAC), hierarchical
-/// frames (SOF5 to SOF7, DHP, EXP), lossless (SOF3, <see cref="JpegLosslessDecoder"/>), progressive (SOF2), a DNL
-/// marker, precision other than 8 or 12 bits, and malformed input of any kind. Nothing larger than the frame the layout
-/// describes is allocated, and that only once the frame header agrees with the layout and the stream is long enough to
-/// hold its blocks.
+/// frames (SOF5 to SOF7, DHP, EXP), lossless (SOF3, <see cref="JpegLosslessDecoder"/>), a DNL marker, precision other
+/// than 8 or 12 bits, sampling factors that are not whole multiples of each other, and malformed input of any kind.
+/// Nothing larger than the frame the layout describes (and for a progressive frame, its coefficients) is allocated,
+/// and that only once the frame header agrees with the layout and the stream is long enough to hold its blocks.
 /// </para>
 /// </remarks>
 public static class JpegDctDecoder
@@ -46,13 +52,6 @@ public static class JpegDctDecoder
     private const byte App14 = 0xEE;
 
     private static readonly JpegFormat Format = new DctFormat();
-
-    /// <summary>T.81 Figure A.6: the zig-zag order, the natural (row-major) index of each coefficient in coded order.</summary>
-    private static ReadOnlySpan<byte> ZigZag =>
-    [
-        0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
-        35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-    ];
 
     /// <summary>
     /// The layout to render <see cref="Decode"/>'s output with: samples interleaved, a YBR_FULL_422 layout as
@@ -72,7 +71,7 @@ public static class JpegDctDecoder
         return layout with { Photometric = photometric, Planar = false };
     }
 
-    /// <exception cref="RenderingException">The frame is malformed, uses a JPEG process other than Huffman-coded sequential DCT, or disagrees with the layout.</exception>
+    /// <exception cref="RenderingException">The frame is malformed, uses a JPEG process other than Huffman-coded sequential or progressive DCT, or disagrees with the layout.</exception>
     public static byte[] Decode(PixelLayout layout, ReadOnlySpan<byte> frame)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -92,13 +91,13 @@ public static class JpegDctDecoder
                 byte marker = JpegSegments.NextMarker(frame, ref position, Format);
                 switch (marker)
                 {
-                    case Sof0 or Sof1:
+                    case Sof0 or Sof1 or Sof2:
                         if (dct is not null)
                         {
                             throw new RenderingException("The JPEG frame has two frame headers (SOF).");
                         }
 
-                        var header = JpegFrameHeader.Read(JpegSegments.Segment(frame, ref position, marker == Sof0 ? "SOF0" : "SOF1", Format), layout, frame.Length, Format);
+                        var header = JpegFrameHeader.Read(JpegSegments.Segment(frame, ref position, $"SOF{marker - Sof0}", Format), layout, frame.Length, Format);
                         if (marker == Sof0 && header.Precision != 8)
                         {
                             throw new RenderingException($"The JPEG frame is baseline (SOF0) with samples of {header.Precision} bits; baseline has 8 (T.81 §B.2.2): 12-bit frames are extended (SOF1).");
@@ -109,7 +108,7 @@ public static class JpegDctDecoder
                             throw new RenderingException($"{layout.Rows} × {layout.Columns} pixels of {layout.SamplesPerPixel} samples are too many to decode.");
                         }
 
-                        dct = DctFrame.Create(header, frame.Length, progressive: false, Format);
+                        dct = DctFrame.Create(header, frame.Length, progressive: marker == Sof2, Format);
                         output = new byte[OutputBytes(layout)];
                         break;
                     case Dht:
@@ -127,8 +126,10 @@ public static class JpegDctDecoder
                             throw new RenderingException("The JPEG frame has a scan (SOS) before its frame header (SOF).");
                         }
 
-                        Scan scan = ReadScanHeader(JpegSegments.Segment(frame, ref position, "SOS", Format), dct, tables, quantization);
-                        position = DecodeScan(frame, position, dct, scan, restartInterval);
+                        DctScan scan = ReadScanHeader(JpegSegments.Segment(frame, ref position, "SOS", Format), dct, tables, quantization);
+                        position = dct.Progressive
+                            ? ProgressiveScan.Decode(frame, position, dct, scan, restartInterval, Format)
+                            : DecodeScan(frame, position, dct, scan, restartInterval);
                         break;
                     case JpegSegments.Eoi:
                         if (dct is null || output is null)
@@ -136,7 +137,17 @@ public static class JpegDctDecoder
                             throw new RenderingException("The JPEG frame ends (EOI) without a frame header (SOF).");
                         }
 
-                        dct.Header.CheckAllDecoded(Format);
+                        if (dct.Progressive)
+                        {
+                            dct.Header.MarkDecoded([.. Enumerable.Range(0, dct.Components.Length).Where(c => dct.Components[c].HasFirstDcScan)]);
+                            dct.Header.CheckAllDecoded(Format);
+                            dct.TransformCoefficients();
+                        }
+                        else
+                        {
+                            dct.Header.CheckAllDecoded(Format);
+                        }
+
                         dct.WriteOutput(output);
                         return output;
                     case Dnl:
@@ -181,7 +192,6 @@ public static class JpegDctDecoder
 
     private static string FrameTypeRefusal(byte marker) => marker switch
     {
-        Sof2 => "The JPEG frame is progressive (SOF2), which Portico does not decode yet.",
         JpegSegments.Sof3 => "The frame is JPEG Lossless (SOF3), not JPEG DCT: its transfer syntax does not match its pixel data.",
         0xC5 or 0xC6 or 0xC7 => $"The JPEG frame is hierarchical (SOF{marker - 0xC0}), which Portico does not decode.",
         0xC8 => "The JPEG frame uses a reserved extension (JPG, FF C8), which Portico does not decode.",
@@ -250,7 +260,7 @@ public static class JpegDctDecoder
             int[] table = tables[id] ??= new int[64];
             for (int k = 0; k < 64; k++)
             {
-                table[ZigZag[k]] = precision == 0 ? segment[1 + k] : BinaryPrimitives.ReadUInt16BigEndian(segment[(1 + (2 * k))..]);
+                table[DctScan.ZigZag[k]] = precision == 0 ? segment[1 + k] : BinaryPrimitives.ReadUInt16BigEndian(segment[(1 + (2 * k))..]);
             }
 
             segment = segment[size..];
@@ -258,16 +268,29 @@ public static class JpegDctDecoder
     }
 
     /// <summary>
-    /// T.81 §B.2.3: Ns, per component its id and DC and AC tables, then Ss, Se, Ah and Al (ignored: a sequential scan
-    /// has every coefficient). An interleaved scan's MCU has at most 10 blocks.
+    /// T.81 §B.2.3: Ns, per component its id and DC and AC tables, then Ss, Se, Ah and Al. A sequential scan codes
+    /// every coefficient (Ss, Se, Ah, Al are ignored); an interleaved scan's MCU has at most 10 blocks. A progressive
+    /// scan (§G.1.1.1.1) codes the DC coefficients of one or more components or a band of AC coefficients of one, first
+    /// or as a refinement by one bit (Al = Ah - 1). Only the tables the scan codes with must be defined.
     /// </summary>
-    private static Scan ReadScanHeader(ReadOnlySpan<byte> segment, DctFrame dct, JpegHuffmanTable?[] tables, int[][] quantization)
+    private static DctScan ReadScanHeader(ReadOnlySpan<byte> segment, DctFrame dct, JpegHuffmanTable?[] tables, int[][] quantization)
     {
         JpegSegments.CheckScanHeader(segment, Format);
         int count = segment[0];
+        int start = segment[1 + (2 * count)], end = segment[2 + (2 * count)];
+        int high = segment[3 + (2 * count)] >> 4, low = segment[3 + (2 * count)] & 0x0F;
+        bool progressive = dct.Progressive;
+        if (progressive)
+        {
+            CheckProgression(count, start, end, high, low);
+        }
+
+        // Sequential scans have both tables; progressive DC scans a DC table when first, none when refining; AC scans an AC table.
+        bool needsDc = !progressive || (start == 0 && high == 0);
+        bool needsAc = !progressive || start > 0;
         var components = new int[count];
-        var dc = new JpegHuffmanTable[count];
-        var ac = new JpegHuffmanTable[count];
+        var dc = new JpegHuffmanTable?[count];
+        var ac = new JpegHuffmanTable?[count];
         var quantizers = new int[count][];
         int blocks = 0;
         for (int k = 0; k < count; k++)
@@ -275,25 +298,52 @@ public static class JpegDctDecoder
             int index = dct.Header.ScanComponent(segment[1 + (2 * k)], components.AsSpan(0, k), Format);
             DctComponent component = dct.Components[index];
             int dcTable = segment[2 + (2 * k)] >> 4, acTable = segment[2 + (2 * k)] & 0x0F;
-            dc[k] = (dcTable < 4 ? tables[dcTable] : null)
+            dc[k] = !needsDc ? null : (dcTable < 4 ? tables[dcTable] : null)
                 ?? throw new RenderingException($"A scan of the JPEG frame uses DC Huffman table {dcTable}, which no DHT segment before it defines.");
-            ac[k] = (acTable < 4 ? tables[4 + acTable] : null)
+            ac[k] = !needsAc ? null : (acTable < 4 ? tables[4 + acTable] : null)
                 ?? throw new RenderingException($"A scan of the JPEG frame uses AC Huffman table {acTable}, which no DHT segment before it defines.");
-            quantizers[k] = quantization[component.QuantizationTable]
+            int[] table = quantization[component.QuantizationTable]
                 ?? throw new RenderingException($"Component {component.Id} of the JPEG frame uses quantization table {component.QuantizationTable}, which no DQT segment before its scan defines.");
+
+            // A progressive frame is dequantized at its end, with the table its component's first scan found (as libjpeg).
+            quantizers[k] = progressive ? component.Quantizer ??= (int[])table.Clone() : table;
             components[k] = index;
             blocks += component.Horizontal * component.Vertical;
         }
 
-        // Ss, Se, Ah and Al are 0, 63, 0 and 0 in a sequential scan (T.81 §B.2.3); some encoders write other values
-        // (pydicom's JPEG-lossy.dcm has Se 0), which libjpeg ignores with a warning: they are ignored here too.
         if (count > 1 && blocks > 10)
         {
             throw new RenderingException($"An interleaved scan of the JPEG frame has {blocks} blocks in its MCU; T.81 §B.2.3 allows at most 10.");
         }
 
-        dct.Header.MarkDecoded(components);
-        return new Scan(components, dc, ac, quantizers);
+        // A sequential frame has one scan per component; a progressive one many, of which a first DC scan is needed.
+        if (!progressive)
+        {
+            dct.Header.MarkDecoded(components);
+        }
+        else if (start == 0 && high == 0)
+        {
+            foreach (int index in components)
+            {
+                dct.Components[index].HasFirstDcScan = true;
+            }
+        }
+
+        return new DctScan(components, dc, ac, quantizers, start, end, high, low);
+    }
+
+    /// <summary>T.81 §G.1.1.1.1 and §B.2.3: the spectral selection and successive approximation a progressive scan may have.</summary>
+    private static void CheckProgression(int count, int start, int end, int high, int low)
+    {
+        if (start == 0 ? end != 0 : end < start || end > 63 || count != 1)
+        {
+            throw new RenderingException($"A progressive scan of the JPEG frame has spectral selection {start} to {end} for {count} component{(count == 1 ? "" : "s")}: a scan codes the DC coefficients (0 to 0) or a band of AC coefficients (1 to 63) of one component.");
+        }
+
+        if (low > 13 || (high != 0 && low != high - 1))
+        {
+            throw new RenderingException($"A progressive scan of the JPEG frame has successive approximation {high}/{low}: a refinement codes one bit (Al = Ah - 1), Al at most 13.");
+        }
     }
 
     /// <summary>
@@ -301,7 +351,7 @@ public static class JpegDctDecoder
     /// it. An interleaved scan's MCU holds H × V blocks of each of its components (§A.2.3); a scan of one component
     /// takes its blocks one at a time, ⌈xi / 8⌉ across (§A.2.2).
     /// </summary>
-    private static int DecodeScan(ReadOnlySpan<byte> frame, int position, DctFrame dct, Scan scan, int restartInterval)
+    private static int DecodeScan(ReadOnlySpan<byte> frame, int position, DctFrame dct, DctScan scan, int restartInterval)
     {
         int[] indexes = scan.Components;
         bool interleaved = indexes.Length > 1;
@@ -372,7 +422,7 @@ public static class JpegDctDecoder
     /// Decodes one block (T.81 §F.2.2.1 to §F.2.2.2): the DC difference, then the AC coefficients by run and size until
     /// EOB or the 63rd; dequantizes them (§A.3.4) in natural order and transforms the block into the component's plane.
     /// </summary>
-    private static void DecodeBlock(ref JpegBitReader reader, Scan scan, int k, DctComponent component, scoped Span<int> block, DctFrame dct, int blockColumn, int blockRow)
+    private static void DecodeBlock(ref JpegBitReader reader, DctScan scan, int k, DctComponent component, scoped Span<int> block, DctFrame dct, int blockColumn, int blockRow)
     {
         ulong bits = reader.Bits;
         int available = reader.Available;
@@ -385,7 +435,7 @@ public static class JpegDctDecoder
             (bits, available) = reader.Fill(bits, available);
         }
 
-        JpegHuffmanTable dcTable = scan.Dc[k];
+        JpegHuffmanTable dcTable = scan.Dc[k]!;
         int entry = dcTable.Fast[(int)(bits >> (64 - JpegHuffmanTable.LookupBits))];
         int difference;
         if (entry != 0)
@@ -413,7 +463,7 @@ public static class JpegDctDecoder
         component.DcPrediction = dc;
         block[0] = dc * quantizer[0];
 
-        JpegHuffmanTable acTable = scan.Ac[k];
+        JpegHuffmanTable acTable = scan.Ac[k]!;
         int[] fast = acTable.Fast;
         bool acPresent = false;
         for (int i = 1; i < 64;)
@@ -464,7 +514,7 @@ public static class JpegDctDecoder
                 ThrowRunPastBlock();
             }
 
-            int natural = ZigZag[i];
+            int natural = DctScan.ZigZag[i];
             block[natural] = value * quantizer[natural];
             acPresent = true;
             i++;
@@ -510,18 +560,6 @@ public static class JpegDctDecoder
     [DoesNotReturn]
     private static void ThrowRunPastBlock() =>
         throw new RenderingException("The JPEG data holds a run of zeros past the end of a block: the frame is corrupt.");
-
-    /// <summary>One sequential scan: the frame indexes of its components, their DC and AC tables and quantization tables.</summary>
-    private sealed class Scan(int[] components, JpegHuffmanTable[] dc, JpegHuffmanTable[] ac, int[][] quantizers)
-    {
-        public int[] Components { get; } = components;
-
-        public JpegHuffmanTable[] Dc { get; } = dc;
-
-        public JpegHuffmanTable[] Ac { get; } = ac;
-
-        public int[][] Quantizers { get; } = quantizers;
-    }
 
     /// <summary>T.81's DCT marker stream for <see cref="JpegSegments"/> and <see cref="JpegFrameHeader"/>.</summary>
     private sealed class DctFormat() : JpegFormat("JPEG", "SOF", "T.81", "T.81 DCT", lowestMarker: 0x01, longRestartIntervals: false)

@@ -19,6 +19,8 @@ internal sealed class SampleImage
     private const string JpegLsNearLossless = "1.2.840.10008.1.2.4.81";
     private const string JpegBaseline = "1.2.840.10008.1.2.4.50";
     private const string JpegExtended = "1.2.840.10008.1.2.4.51";
+    private const string JpegSpectralSelection = "1.2.840.10008.1.2.4.53";
+    private const string JpegFullProgression = "1.2.840.10008.1.2.4.55";
 
     private readonly DicomItem _pixelData;
 
@@ -30,7 +32,7 @@ internal sealed class SampleImage
         IsRle = file.TransferSyntax.Uid == RleLossless;
         IsJpegLossless = file.TransferSyntax.Uid is JpegLossless or JpegLosslessSv1;
         IsJpegLs = file.TransferSyntax.Uid is JpegLsLossless or JpegLsNearLossless;
-        IsJpegDct = file.TransferSyntax.Uid is JpegBaseline or JpegExtended;
+        IsJpegDct = file.TransferSyntax.Uid is JpegBaseline or JpegExtended or JpegSpectralSelection or JpegFullProgression;
         _pixelData = file.Dataset.Find(DicomTags.PixelData) ?? throw new InvalidDataException($"{path} has no Pixel Data.");
         Assert.True(file.TransferSyntax.IsUncompressed || IsRle || IsJpegLossless || IsJpegLs || IsJpegDct, $"{path}: {file.TransferSyntax.Name} is neither native, RLE, JPEG Lossless, JPEG-LS nor JPEG DCT.");
         Assert.False(file.TransferSyntax.IsBigEndian, $"{path} is big endian.");
@@ -48,7 +50,7 @@ internal sealed class SampleImage
 
     public bool IsJpegLs { get; }
 
-    /// <summary>JPEG Baseline or Extended (1.2.840.10008.1.2.4.50, .51): frames for <see cref="JpegDctDecoder"/>.</summary>
+    /// <summary>JPEG Baseline, Extended or (retired) progressive (1.2.840.10008.1.2.4.50, .51, .53, .55): frames for <see cref="JpegDctDecoder"/>.</summary>
     public bool IsJpegDct { get; }
 
     /// <summary>Reads a file of pydicom's test files (or any path), every value loaded.</summary>

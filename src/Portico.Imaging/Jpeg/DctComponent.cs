@@ -53,6 +53,15 @@ internal sealed class DctComponent
     /// <summary>The decoded samples, <see cref="Stride"/> per line; rented when the frame is set up.</summary>
     public short[] Plane { get; set; } = [];
 
+    /// <summary>A progressive frame's coefficients, 64 per block in natural order, <see cref="BlocksPerLine"/> blocks per row; empty otherwise.</summary>
+    public short[] Coefficients { get; set; } = [];
+
+    /// <summary>A progressive frame's quantization table, as the component's first scan found it.</summary>
+    public int[]? Quantizer { get; set; }
+
+    /// <summary>A progressive frame: a scan has coded the component's DC coefficients first (the scan it cannot go without).</summary>
+    public bool HasFirstDcScan { get; set; }
+
     /// <summary>The DC prediction (T.81 §F.2.1.3.1): the previous block's DC, 0 at the start of a scan or restart interval.</summary>
     public int DcPrediction { get; set; }
 }

@@ -15,8 +15,9 @@ namespace Portico.Imaging.Jpeg;
 /// </remarks>
 internal sealed class DctFrame : IDisposable
 {
-    private DctFrame(JpegFrameHeader header, DctComponent[] components, int maxHorizontal, int maxVertical)
+    private DctFrame(JpegFrameHeader header, DctComponent[] components, int maxHorizontal, int maxVertical, bool progressive)
     {
+        Progressive = progressive;
         Header = header;
         Components = components;
         MaxHorizontal = maxHorizontal;
@@ -28,6 +29,9 @@ internal sealed class DctFrame : IDisposable
     }
 
     public JpegFrameHeader Header { get; }
+
+    /// <summary>SOF2: coefficients are gathered over the scans and transformed at the end (T.81 Annex G).</summary>
+    public bool Progressive { get; }
 
     public DctComponent[] Components { get; }
 
@@ -101,10 +105,16 @@ internal sealed class DctFrame : IDisposable
             throw new RenderingException($"The {format.Name} frame of {header.Columns} × {header.Rows} × {count} samples is too large to decode.");
         }
 
-        var frame = new DctFrame(header, components, maxH, maxV);
+        var frame = new DctFrame(header, components, maxH, maxV, progressive);
         foreach (DctComponent component in components)
         {
-            component.Plane = ArrayPool<short>.Shared.Rent(component.BlocksPerLine * component.BlocksPerColumn * 64);
+            int size = component.BlocksPerLine * component.BlocksPerColumn * 64;
+            component.Plane = ArrayPool<short>.Shared.Rent(size);
+            if (progressive)
+            {
+                component.Coefficients = ArrayPool<short>.Shared.Rent(size);
+                Array.Clear(component.Coefficients, 0, size);
+            }
         }
 
         return frame;
@@ -156,6 +166,40 @@ internal sealed class DctFrame : IDisposable
         }
     }
 
+    /// <summary>
+    /// A progressive frame at its end: every block's coefficients dequantized (T.81 §A.3.4) and transformed into the
+    /// component's plane. A component no scan has reached has no table and stays 0 (refused before, at EOI).
+    /// </summary>
+    public void TransformCoefficients()
+    {
+        Span<int> block = stackalloc int[64];
+        foreach (DctComponent component in Components)
+        {
+            int[] quantizer = component.Quantizer ?? new int[64];
+            int blocks = component.BlocksPerLine * component.BlocksPerColumn;
+            for (int b = 0; b < blocks; b++)
+            {
+                ReadOnlySpan<short> coefficients = component.Coefficients.AsSpan(b * 64, 64);
+                bool acPresent = false;
+                for (int i = 0; i < 64; i++)
+                {
+                    block[i] = coefficients[i] * quantizer[i];
+                    acPresent |= i > 0 && coefficients[i] != 0;
+                }
+
+                int offset = ((b / component.BlocksPerLine) * 8 * component.Stride) + ((b % component.BlocksPerLine) * 8);
+                if (acPresent)
+                {
+                    InverseDct.Transform(block, component.Plane, offset, component.Stride, Level, Max);
+                }
+                else
+                {
+                    InverseDct.TransformDc(block[0], component.Plane, offset, component.Stride, Level, Max);
+                }
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (DctComponent component in Components)
@@ -164,6 +208,12 @@ internal sealed class DctFrame : IDisposable
             {
                 ArrayPool<short>.Shared.Return(component.Plane);
                 component.Plane = [];
+            }
+
+            if (component.Coefficients.Length > 0)
+            {
+                ArrayPool<short>.Shared.Return(component.Coefficients);
+                component.Coefficients = [];
             }
         }
     }

@@ -14,7 +14,7 @@ public sealed class JpegDctDecoderTests
 {
     /// <summary>
     /// A pydicom file (RLE ones are decompressed by dcmdrle first) and dcmcjpeg's options: +eb baseline, +ee extended
-    /// (12 bits for images of more than 8), +q quality, +s4 / +s2 / +n2 / +n1 / +np sampling 4:4:4, 4:2:2 (YBR_FULL_422
+    /// (12 bits for images of more than 8), +es / +ep progressive (spectral selection, and successive approximation), +q quality, +s4 / +s2 / +n2 / +n1 / +np sampling 4:4:4, 4:2:2 (YBR_FULL_422
     /// or YBR_FULL), 4:1:1; +cr colour coded as RGB, +cm as monochrome.
     /// </summary>
     public static TheoryData<string, string> DcmcjpegFiles => new()
@@ -40,6 +40,15 @@ public sealed class JpegDctDecoderTests
         { "SC_rgb_rle.dcm", "+eb +cm" },
         { "SC_rgb_rle.dcm", "+ee +s4" },
         { "SC_rgb_rle_2frame.dcm", "+eb +q 50" },
+        // Progressive (SOF2, Processes 10 and 12): +es spectral selection only, +ep with successive approximation.
+        { "image_dfl.dcm", "+ep" },
+        { "image_dfl.dcm", "+es +q 60" },
+        { "CT_small.dcm", "+ep" },
+        { "CT_small.dcm", "+es" },
+        { "MR_small.dcm", "+ep +q 70" },
+        { "SC_rgb_rle.dcm", "+ep" },
+        { "SC_rgb_rle.dcm", "+es +n1" },
+        { "SC_rgb_rle_2frame.dcm", "+ep +s4" },
     };
 
     [Theory]
@@ -114,6 +123,12 @@ public sealed class JpegDctDecoderTests
         { 3, "-quality=80 -sample=2x2,1x1,1x1 -scans=0: 0-63, 0, 0;1: 0-63, 0, 0;2: 0-63, 0, 0" },
         { 3, "-quality=80 -sample=2x1,1x1,1x1 -restart=4B -scans=0 1: 0-63, 0, 0;2: 0-63, 0, 0" },
         { 3, "-quality=80 -rgb -sample=1x1,1x1,1x1" },
+        // Progressive: libjpeg's script (DC interleaved, AC bands, successive approximation, runs of EOB), or one given.
+        { 1, "-quality=85 -progressive" },
+        { 3, "-quality=90 -progressive -sample=2x2,1x1,1x1" },
+        { 3, "-quality=90 -progressive -sample=4x1,1x1,1x1" },
+        { 3, "-quality=95 -progressive -sample=1x1,1x1,1x1" },
+        { 3, "-quality=90 -sample=2x1,1x1,1x1 -scans=0 1 2: 0-0, 0, 2;0: 1-9, 0, 1;1: 1-63, 0, 0;2: 1-63, 0, 0;0: 10-63, 0, 1;0 1 2: 0-0, 2, 1;0 1 2: 0-0, 1, 0;0: 1-63, 1, 0" },
     };
 
     [Theory]
