@@ -19,6 +19,9 @@ internal static class DctReference
     public const string Baseline = "1.2.840.10008.1.2.4.50";
     public const string Extended = "1.2.840.10008.1.2.4.51";
 
+    /// <summary>JPEG Full Progression, Non-Hierarchical (Processes 10 and 12), retired: what dcmcjpeg +ep writes.</summary>
+    public const string FullProgression = "1.2.840.10008.1.2.4.55";
+
     /// <summary>An image of 8-bit samples: smooth waves with noise, sharp edges, runs of 0 and 255.</summary>
     public static byte[] Synthetic(int columns, int rows, int samples, int seed)
     {

@@ -158,7 +158,7 @@ public sealed class JpegDctDecoderTests
 
     /// <summary>
     /// Streams of <see cref="JpegDctEncoder"/> (restart intervals, which pnmtojpeg does not write; 12-bit colour; scans
-    /// in any order; 16-bit Huffman codes) of a 61 × 37 synthetic image: decoded within ±1 of dcmdjpeg's decoding.
+    /// in any order; 16-bit Huffman codes; progressive with restarts and runs of EOB) of a 61 × 37 synthetic image: decoded within ±1 of dcmdjpeg's decoding.
     /// </summary>
     public static TheoryData<string> EncodedStreams => new()
     {
@@ -170,6 +170,10 @@ public sealed class JpegDctDecoderTests
         "colour, 8 bits, 4:4:4, scans (Cr) then (Y, Cb), restart every MCU",
         "colour, 12 bits, 4:2:0",
         "colour, 12 bits, 4:1:1, restart every 4 MCUs",
+        "grey, 8 bits, progressive (runs of EOB)",
+        "grey, 8 bits, progressive, restart every 3 MCUs",
+        "colour, 8 bits, 4:2:0, progressive, restart every 2 MCUs",
+        "colour, 12 bits, 4:2:2, progressive, restart every 5 MCUs",
     };
 
     [Theory]
@@ -191,7 +195,8 @@ public sealed class JpegDctDecoderTests
         try
         {
             int bitsAllocated = options.Precision == 8 ? 8 : 16;
-            string path = Dcmtk.WriteEncapsulated(directory, jpeg, Columns, Rows, samples, bitsAllocated, options.Precision, options.Precision == 8 ? DctReference.Baseline : DctReference.Extended, samples == 3 ? "YBR_FULL" : null);
+            string syntax = options.Progressive ? DctReference.FullProgression : options.Precision == 8 ? DctReference.Baseline : DctReference.Extended;
+            string path = Dcmtk.WriteEncapsulated(directory, jpeg, Columns, Rows, samples, bitsAllocated, options.Precision, syntax, samples == 3 ? "YBR_FULL" : null);
             var image = SampleImage.Open(path);
 
             byte[] ours = JpegDctDecoder.Decode(image.Layout, jpeg);
@@ -214,6 +219,10 @@ public sealed class JpegDctDecoderTests
         "colour, 8 bits, 4:4:4, scans (Cr) then (Y, Cb), restart every MCU" => (3, new JpegDctOptions { Sampling = [(1, 1), (1, 1), (1, 1)], Scans = [[2], [0, 1]], RestartInterval = 1 }),
         "colour, 12 bits, 4:2:0" => (3, new JpegDctOptions { Precision = 12, Sampling = [(2, 2), (1, 1), (1, 1)] }),
         "colour, 12 bits, 4:1:1, restart every 4 MCUs" => (3, new JpegDctOptions { Precision = 12, Sampling = [(4, 1), (1, 1), (1, 1)], RestartInterval = 4 }),
+        "grey, 8 bits, progressive (runs of EOB)" => (1, new JpegDctOptions { Progressive = true, Step = 12 }),
+        "grey, 8 bits, progressive, restart every 3 MCUs" => (1, new JpegDctOptions { Progressive = true, RestartInterval = 3, Step = 10 }),
+        "colour, 8 bits, 4:2:0, progressive, restart every 2 MCUs" => (3, new JpegDctOptions { Progressive = true, Sampling = [(2, 2), (1, 1), (1, 1)], RestartInterval = 2, Step = 9 }),
+        "colour, 12 bits, 4:2:2, progressive, restart every 5 MCUs" => (3, new JpegDctOptions { Progressive = true, Precision = 12, Sampling = [(2, 1), (1, 1), (1, 1)], RestartInterval = 5, Step = 9 }),
         _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, null),
     };
 

@@ -15,6 +15,12 @@ internal sealed record JpegDctOptions
     /// <summary>MCUs per restart interval (DRI); 0 for none.</summary>
     public int RestartInterval { get; init; }
 
+    /// <summary>
+    /// SOF2 by spectral selection (T.81 §G.1.1.1.1): a DC scan of every component, then per component AC bands 1 to 5
+    /// and 6 to 63, blocks with nothing left in a band counted into runs of EOB (EOBRUN, §G.1.2.2).
+    /// </summary>
+    public bool Progressive { get; init; }
+
     /// <summary>Every quantization step (one table per component); larger steps, fewer bits.</summary>
     public int Step { get; init; } = 6;
 }
@@ -32,6 +38,9 @@ internal static class JpegDctEncoder
         0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
         35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
     ];
+
+    /// <summary>[u × 8 + x]: cos((2x + 1)uπ/16).</summary>
+    private static readonly double[] Cosines = [.. Enumerable.Range(0, 64).Select(i => Math.Cos(((2 * (i % 8)) + 1) * (i / 8) * Math.PI / 16))];
 
     /// <summary>The size of component <paramref name="c"/>: ⌈X × H / Hmax⌉ × ⌈Y × V / Vmax⌉ (T.81 §A.1.1).</summary>
     public static (int Width, int Height) ComponentSize(int columns, int rows, JpegDctOptions options, int c)
@@ -73,7 +82,7 @@ internal static class JpegDctEncoder
             sof.AddRange([(byte)(c + 1), (byte)((h << 4) | v), (byte)c]);
         }
 
-        Segment(output, options.Precision == 8 ? (byte)0xC0 : (byte)0xC1, [.. sof]);
+        Segment(output, options.Progressive ? (byte)0xC2 : options.Precision == 8 ? (byte)0xC0 : (byte)0xC1, [.. sof]);
 
         // DHT: DC table 0, AC table 0 (see Dc and Ac).
         Segment(output, 0xC4, [0x00, .. DcCounts(), .. DcSymbols(), 0x10, .. AcCounts(), .. AcSymbols()]);
@@ -82,7 +91,11 @@ internal static class JpegDctEncoder
             Segment(output, 0xDD, [(byte)(options.RestartInterval >> 8), (byte)options.RestartInterval]);
         }
 
-        foreach (int[] scan in options.Scans ?? [[.. Enumerable.Range(0, count)]])
+        int[][] scans = options.Scans ?? [[.. Enumerable.Range(0, count)]];
+        (int[] Components, int Start, int End)[] bands = options.Progressive
+            ? [(scans[0], 0, 0), .. Enumerable.Range(0, count).SelectMany(c => new[] { (new[] { c }, 1, 5), (new[] { c }, 6, 63) })]
+            : [.. scans.Select(scan => (scan, 0, 63))];
+        foreach ((int[] scan, int start, int end) in bands)
         {
             var sos = new List<byte> { (byte)scan.Length };
             foreach (int c in scan)
@@ -90,9 +103,9 @@ internal static class JpegDctEncoder
                 sos.AddRange([(byte)(c + 1), 0x00]);
             }
 
-            sos.AddRange([0, 63, 0]);
+            sos.AddRange([(byte)start, (byte)end, 0]);
             Segment(output, 0xDA, [.. sos]);
-            output.AddRange(EncodeScan(planes, columns, rows, options, scan));
+            output.AddRange(EncodeScan(planes, columns, rows, options, scan, start, end));
         }
 
         output.AddRange([0xFF, 0xD9]);
@@ -102,7 +115,7 @@ internal static class JpegDctEncoder
     private static int Quantizer(JpegDctOptions options, int c, int natural) =>
         Math.Max(1, (options.Step * (1 + (natural / 8) + (natural % 8)) / 2) + c) * (options.Precision == 12 ? 3 : 1);
 
-    private static byte[] EncodeScan(int[][] planes, int columns, int rows, JpegDctOptions options, int[] scan)
+    private static byte[] EncodeScan(int[][] planes, int columns, int rows, JpegDctOptions options, int[] scan, int start, int end)
     {
         int maxH = options.Sampling.Max(s => s.H), maxV = options.Sampling.Max(s => s.V);
         bool interleaved = scan.Length > 1;
@@ -111,13 +124,14 @@ internal static class JpegDctEncoder
         int mcuRows = interleaved ? (rows + (8 * maxV) - 1) / (8 * maxV) : (firstHeight + 7) / 8;
         var writer = new BitWriter();
         var predictions = new int[planes.Length];
-        int mcus = 0, restarts = 0;
+        int mcus = 0, restarts = 0, eobRun = 0;
         for (int my = 0; my < mcuRows; my++)
         {
             for (int mx = 0; mx < mcusPerLine; mx++)
             {
                 if (options.RestartInterval > 0 && mcus > 0 && mcus % options.RestartInterval == 0)
                 {
+                    FlushEobRun(writer, ref eobRun);
                     writer.Restart(restarts++ & 7);
                     Array.Clear(predictions);
                 }
@@ -129,7 +143,16 @@ internal static class JpegDctEncoder
                     {
                         for (int bx = 0; bx < h; bx++)
                         {
-                            EncodeBlock(writer, planes[c], ComponentSize(columns, rows, options, c), ((mx * h) + bx) * 8, ((my * v) + by) * 8, options, c, ref predictions[c]);
+                            int[] coefficients = Transform(planes[c], ComponentSize(columns, rows, options, c), ((mx * h) + bx) * 8, ((my * v) + by) * 8, options, c);
+                            if (start == 0)
+                            {
+                                EncodeDc(writer, coefficients[0], ref predictions[c]);
+                            }
+
+                            if (end > 0)
+                            {
+                                EncodeAc(writer, coefficients, Math.Max(start, 1), end, options.Progressive, ref eobRun);
+                            }
                         }
                     }
                 }
@@ -138,11 +161,12 @@ internal static class JpegDctEncoder
             }
         }
 
+        FlushEobRun(writer, ref eobRun);
         return writer.Finish();
     }
 
-    /// <summary>Forward DCT (T.81 §A.3.3) of the block at (x0, y0), edges repeated; quantized, then Huffman coded (§F.1.2).</summary>
-    private static void EncodeBlock(BitWriter writer, int[] plane, (int Width, int Height) size, int x0, int y0, JpegDctOptions options, int c, ref int prediction)
+    /// <summary>Forward DCT (T.81 §A.3.3) of the block at (x0, y0), edges repeated, quantized: natural order.</summary>
+    private static int[] Transform(int[] plane, (int Width, int Height) size, int x0, int y0, JpegDctOptions options, int c)
     {
         int level = 1 << (options.Precision - 1);
         var coefficients = new int[64];
@@ -156,7 +180,7 @@ internal static class JpegDctEncoder
                     for (int x = 0; x < 8; x++)
                     {
                         int sample = plane[(Math.Min(y0 + y, size.Height - 1) * size.Width) + Math.Min(x0 + x, size.Width - 1)] - level;
-                        sum += sample * Math.Cos(((2 * x) + 1) * u * Math.PI / 16) * Math.Cos(((2 * y) + 1) * v * Math.PI / 16);
+                        sum += sample * Cosines[(u * 8) + x] * Cosines[(v * 8) + y];
                     }
                 }
 
@@ -166,14 +190,39 @@ internal static class JpegDctEncoder
             }
         }
 
-        int difference = coefficients[0] - prediction;
-        prediction = coefficients[0];
+        return coefficients;
+    }
+
+    /// <summary>The DC difference: its category by Huffman code, then its extra bits (§F.1.2.1).</summary>
+    private static void EncodeDc(BitWriter writer, int dc, ref int prediction)
+    {
+        int difference = dc - prediction;
+        prediction = dc;
         int category = Category(difference);
         writer.Write(DcCode(category), DcLength);
         writer.Write(Extra(difference, category), category);
+    }
+
+    /// <summary>
+    /// The AC coefficients <paramref name="start"/> to <paramref name="end"/> by run and size (§F.1.2.2); trailing
+    /// zeros as EOB, or (progressive) counted into <paramref name="eobRun"/>, written as EOBn before the next block that
+    /// has a coefficient, at a restart or at the end of the scan (§G.1.2.2).
+    /// </summary>
+    private static void EncodeAc(BitWriter writer, int[] coefficients, int start, int end, bool progressive, ref int eobRun)
+    {
+        int last = end;
+        while (last >= start && coefficients[ZigZag[last]] == 0)
+        {
+            last--;
+        }
+
+        if (progressive && last >= start)
+        {
+            FlushEobRun(writer, ref eobRun);
+        }
 
         int run = 0;
-        for (int k = 1; k < 64; k++)
+        for (int k = start; k <= last; k++)
         {
             int value = coefficients[ZigZag[k]];
             if (value == 0)
@@ -188,16 +237,37 @@ internal static class JpegDctEncoder
                 run -= 16;
             }
 
-            int size2 = Category(value);
-            WriteAc(writer, (run << 4) | size2);
-            writer.Write(Extra(value, size2), size2);
+            int size = Category(value);
+            WriteAc(writer, (run << 4) | size);
+            writer.Write(Extra(value, size), size);
             run = 0;
         }
 
-        if (run > 0)
+        if (last < end)
         {
-            WriteAc(writer, 0x00);
+            if (!progressive)
+            {
+                WriteAc(writer, 0x00);
+            }
+            else if (++eobRun == 0x7FFF)
+            {
+                FlushEobRun(writer, ref eobRun);
+            }
         }
+    }
+
+    /// <summary>EOBn for a run of <paramref name="eobRun"/> blocks: n the run's highest bit, then its n lower bits.</summary>
+    private static void FlushEobRun(BitWriter writer, ref int eobRun)
+    {
+        if (eobRun == 0)
+        {
+            return;
+        }
+
+        int n = 31 - int.LeadingZeroCount(eobRun);
+        WriteAc(writer, n << 4);
+        writer.Write(eobRun - (1 << n), n);
+        eobRun = 0;
     }
 
     private static int Category(int value) => value == 0 ? 0 : 32 - int.LeadingZeroCount(Math.Abs(value));
@@ -214,11 +284,11 @@ internal static class JpegDctEncoder
 
     private static int DcCode(int category) => category;
 
-    // AC: the 8 commonest symbols in 4 bits; every other run/size (sizes 1 to 14, ZRL) in 16 bits, beyond the decoder's look-up.
+    // AC: the 8 commonest symbols in 4 bits; every other run/size (sizes 1 to 14, ZRL, EOB1 to EOB14) in 16 bits, beyond the decoder's look-up.
     private static readonly byte[] CommonAc = [0x00, 0x01, 0x02, 0x11, 0x03, 0x21, 0x04, 0x12];
 
     private static byte[] AcSymbols() =>
-        [.. CommonAc, .. Enumerable.Range(0, 256).Where(s => (s & 0x0F) is >= 1 and <= 14 || s == 0xF0).Select(s => (byte)s).Where(s => !CommonAc.Contains(s))];
+        [.. CommonAc, .. Enumerable.Range(0, 256).Where(s => (s & 0x0F) is >= 1 and <= 14 || s is 0xF0 || (s & 0x0F, s >> 4) is (0, >= 1 and <= 14)).Select(s => (byte)s).Where(s => !CommonAc.Contains(s))];
 
     private static byte[] AcCounts() => [0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)(AcSymbols().Length - 8)];
 
