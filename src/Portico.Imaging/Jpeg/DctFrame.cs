@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Portico.Imaging.Jpeg;
 
@@ -296,8 +297,15 @@ internal sealed class DctFrame : IDisposable
         {
             if (step == 1)
             {
+                // Samples are 0 to 255 here: narrowing keeps them.
                 Span<byte> target = output.AsSpan(first, samples.Length);
-                for (int x = 0; x < samples.Length; x++)
+                int x = 0;
+                for (; x + 16 <= samples.Length; x += 16)
+                {
+                    Vector128.Narrow(Vector128.Create(samples.Slice(x, 8)), Vector128.Create(samples.Slice(x + 8, 8))).AsByte().CopyTo(target[x..]);
+                }
+
+                for (; x < samples.Length; x++)
                 {
                     target[x] = (byte)samples[x];
                 }

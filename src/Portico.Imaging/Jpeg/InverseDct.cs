@@ -13,6 +13,9 @@ internal static class InverseDct
     /// <summary>[u × 8 + x]: C(u)/2 × cos((2x + 1)uπ/16), C(0) = 1/√2, else 1 (T.81 §A.3.3).</summary>
     private static readonly float[] Basis = CreateBasis();
 
+    /// <summary>Row u of <see cref="Basis"/> as a vector over x.</summary>
+    private static readonly Vector256<float>[] BasisRows = [.. Enumerable.Range(0, 8).Select(u => Vector256.Create(Basis.AsSpan(u * 8, 8)))];
+
     /// <summary>
     /// Transforms the dequantized <paramref name="coefficients"/> (natural order, row v of 8 at v × 8) into the 8 × 8
     /// samples at <paramref name="offset"/> of <paramref name="plane"/>, rows <paramref name="stride"/> apart: each plus
@@ -21,6 +24,7 @@ internal static class InverseDct
     public static void Transform(ReadOnlySpan<int> coefficients, Span<short> plane, int offset, int stride, int level, int max)
     {
         ReadOnlySpan<float> basis = Basis;
+        ReadOnlySpan<Vector256<float>> basisRows = BasisRows;
         Span<Vector256<float>> rows = stackalloc Vector256<float>[8];
 
         // Horizontal pass: row v of the coefficients becomes a row of 8 values over x; rows of zeros are noted and skipped.
@@ -33,7 +37,7 @@ internal static class InverseDct
             {
                 if (row[u] != 0)
                 {
-                    sum += Vector256.Create(basis.Slice(u * 8, 8)) * row[u];
+                    sum += basisRows[u] * row[u];
                     used |= 1 << v;
                 }
             }
