@@ -1,8 +1,8 @@
 namespace Portico.Imaging;
 
 /// <summary>
-/// What tells the marker streams of <see cref="JpegLosslessDecoder"/> (ITU-T T.81 Annex H) and
-/// <see cref="JpegLsDecoder"/> (ITU-T T.87) apart for <see cref="JpegSegments"/> and <see cref="JpegFrameHeader"/>:
+/// What tells the marker streams of <see cref="JpegLosslessDecoder"/> (ITU-T T.81 Annex H),
+/// <see cref="JpegDctDecoder"/> (T.81 Annexes F and G) and <see cref="JpegLsDecoder"/> (ITU-T T.87) apart for <see cref="JpegSegments"/> and <see cref="JpegFrameHeader"/>:
 /// the names their messages use, which codes after 0xFF are markers, how long a DRI may be, and the checks of a frame
 /// header that differ.
 /// </summary>
@@ -28,6 +28,18 @@ internal abstract class JpegFormat(string name, string frameMarker, string stand
     public byte LowestMarker { get; } = lowestMarker;
 
     public bool LongRestartIntervals { get; } = longRestartIntervals;
+
+    /// <summary>Whether the components of a colour frame may have sampling factors other than 1 × 1 (DCT processes).</summary>
+    public virtual bool Subsampling => false;
+
+    /// <summary>Refuses a frame header's <paramref name="precision"/>: 2 to 16 bits unless the format says otherwise.</summary>
+    public virtual void CheckPrecision(int precision)
+    {
+        if (precision is < 2 or > 16)
+        {
+            throw new RenderingException($"The {Name} frame has samples of {precision} bits; {PrecisionRule} allows 2 to 16.");
+        }
+    }
 
     /// <summary>Refuses a frame header's <paramref name="rows"/> or <paramref name="columns"/> of 0.</summary>
     public abstract void CheckDimensions(int rows, int columns);

@@ -3,11 +3,18 @@ using System.Buffers.Binary;
 namespace Portico.Imaging;
 
 /// <summary>
-/// A frame header (SOF3 or SOF55) checked against the layout: its sizes, the component ids in frame order, and the
-/// bytes of each output sample (Bits Allocated / 8); and which components a scan has decoded so far.
+/// A frame header (SOF0, SOF1, SOF2, SOF3 or SOF55) checked against the layout: its sizes, the component ids, sampling
+/// factors and quantization tables in frame order, and the bytes of each output sample (Bits Allocated / 8); and which
+/// components a scan has decoded so far.
 /// </summary>
 internal sealed record JpegFrameHeader(int Precision, int Rows, int Columns, byte[] Components, int BytesPerSample)
 {
+    /// <summary>Each component's sampling factors H (high 4 bits) and V (low 4 bits), in frame order.</summary>
+    public byte[] SamplingFactors { get; init; } = [];
+
+    /// <summary>Each component's quantization table selector Tq, in frame order (DCT processes).</summary>
+    public byte[] QuantizationTables { get; init; } = [];
+
     /// <summary>Which components (in frame order) a scan has decoded so far.</summary>
     public bool[] Decoded { get; } = new bool[Components.Length];
 
@@ -27,10 +34,7 @@ internal sealed record JpegFrameHeader(int Precision, int Rows, int Columns, byt
         int rows = BinaryPrimitives.ReadUInt16BigEndian(segment[1..]);
         int columns = BinaryPrimitives.ReadUInt16BigEndian(segment[3..]);
         int count = segment[5];
-        if (precision is < 2 or > 16)
-        {
-            throw new RenderingException($"The {format.Name} frame has samples of {precision} bits; {format.PrecisionRule} allows 2 to 16.");
-        }
+        format.CheckPrecision(precision);
 
         format.CheckDimensions(rows, columns);
         if (count != layout.SamplesPerPixel)
@@ -49,6 +53,8 @@ internal sealed record JpegFrameHeader(int Precision, int Rows, int Columns, byt
         }
 
         var ids = new byte[count];
+        var factors = new byte[count];
+        var quantization = new byte[count];
         for (int c = 0; c < count; c++)
         {
             ReadOnlySpan<byte> component = segment.Slice(6 + (3 * c), 3);
@@ -59,7 +65,7 @@ internal sealed record JpegFrameHeader(int Precision, int Rows, int Columns, byt
             }
 
             // A lone component's factors change nothing (its size is the image's, T.81 §A.1.1); with several, they subsample.
-            if (count > 1 && (h, v) != (1, 1))
+            if (count > 1 && (h, v) != (1, 1) && !format.Subsampling)
             {
                 throw new RenderingException($"Component {component[0]} of the {format.Name} frame is sampled {h} × {v}; Portico decodes colour {format.Name} only with every component sampled 1 × 1.");
             }
@@ -70,6 +76,8 @@ internal sealed record JpegFrameHeader(int Precision, int Rows, int Columns, byt
             }
 
             ids[c] = component[0];
+            factors[c] = component[1];
+            quantization[c] = component[2];
         }
 
         format.CheckStreamLength(rows, columns, count, frameLength);
@@ -78,7 +86,11 @@ internal sealed record JpegFrameHeader(int Precision, int Rows, int Columns, byt
             throw new RenderingException($"{layout.Rows} × {layout.Columns} pixels of {count} samples are too many to decode.");
         }
 
-        return new JpegFrameHeader(precision, rows, columns, ids, layout.BitsAllocated / 8);
+        return new JpegFrameHeader(precision, rows, columns, ids, layout.BitsAllocated / 8)
+        {
+            SamplingFactors = factors,
+            QuantizationTables = quantization,
+        };
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Portico.Imaging.Jpeg;
 
 namespace Portico.Imaging;
 
@@ -36,7 +37,7 @@ public static class JpegLosslessDecoder
         JpegSegments.CheckLayout(layout, Format);
         JpegSegments.CheckStart(frame, Format);
 
-        var tables = new HuffmanTable?[4];
+        var tables = new JpegHuffmanTable?[8];
         JpegFrameHeader? header = null;
         byte[]? output = null;
         int[]? previous = null, current = null;
@@ -61,7 +62,7 @@ public static class JpegLosslessDecoder
                         current = ArrayPool<int>.Shared.Rent(header.Columns * header.Components.Length);
                         break;
                     case Dht:
-                        ReadHuffmanTables(JpegSegments.Segment(frame, ref position, "DHT", Format), tables);
+                        JpegHuffmanTable.ReadTables(JpegSegments.Segment(frame, ref position, "DHT", Format), tables, Format);
                         break;
                     case JpegSegments.Dri:
                         restartInterval = JpegSegments.ReadRestartInterval(JpegSegments.Segment(frame, ref position, "DRI", Format), Format);
@@ -128,46 +129,8 @@ public static class JpegLosslessDecoder
         _ => "SOF15 (differential lossless, arithmetic coding)",
     };
 
-    /// <summary>T.81 §B.2.4.2: one or more tables, each Tc/Th, 16 counts of codes by length, then the values.</summary>
-    private static void ReadHuffmanTables(ReadOnlySpan<byte> segment, HuffmanTable?[] tables)
-    {
-        while (segment.Length > 0)
-        {
-            if (segment.Length < 17)
-            {
-                throw new RenderingException("A Huffman table (DHT) of the JPEG Lossless frame is cut short.");
-            }
-
-            int tableClass = segment[0] >> 4, id = segment[0] & 0x0F;
-            if (tableClass > 1 || id > 3)
-            {
-                throw new RenderingException($"The JPEG Lossless frame defines Huffman table {id} of class {tableClass}; T.81 allows tables 0 to 3 of class 0 or 1.");
-            }
-
-            ReadOnlySpan<byte> counts = segment.Slice(1, 16);
-            int total = 0;
-            foreach (byte n in counts)
-            {
-                total += n;
-            }
-
-            if (total > 256 || segment.Length < 17 + total)
-            {
-                throw new RenderingException($"Huffman table {id} (DHT) of the JPEG Lossless frame claims {total} codes; its segment holds {Math.Max(0, segment.Length - 17)} values.");
-            }
-
-            // Class 1 (AC) tables belong to DCT processes; a lossless scan uses class 0 (T.81 §H.2.2).
-            if (tableClass == 0)
-            {
-                (tables[id] ??= new HuffmanTable(id)).Define(counts, segment.Slice(17, total));
-            }
-
-            segment = segment[(17 + total)..];
-        }
-    }
-
     /// <summary>T.81 §B.2.3: Ns, per component its id and tables, then Ss (the predictor, §H.1.2.1), Se, Ah and Al (the point transform).</summary>
-    private static Scan ReadScanHeader(ReadOnlySpan<byte> segment, JpegFrameHeader header, HuffmanTable?[] tables)
+    private static Scan ReadScanHeader(ReadOnlySpan<byte> segment, JpegFrameHeader header, JpegHuffmanTable?[] tables)
     {
         JpegSegments.CheckScanHeader(segment, Format);
         int count = segment[0];
@@ -177,8 +140,9 @@ public static class JpegLosslessDecoder
         {
             int index = header.ScanComponent(segment[1 + (2 * k)], components.AsSpan(0, k), Format);
             int table = segment[2 + (2 * k)] >> 4;
-            scanTables[k] = (table < 4 ? tables[table] : null)
-                ?? throw new RenderingException($"A scan of the JPEG Lossless frame uses Huffman table {table}, which no DHT segment before it defines.");
+            // Class 1 (AC) tables belong to DCT processes; a lossless scan uses class 0 (T.81 §H.2.2).
+            scanTables[k] = new HuffmanTable((table < 4 ? tables[table] : null)
+                ?? throw new RenderingException($"A scan of the JPEG Lossless frame uses Huffman table {table}, which no DHT segment before it defines."));
             components[k] = index;
         }
 
@@ -222,7 +186,7 @@ public static class JpegLosslessDecoder
             rowsPerInterval = restartInterval / columns;
         }
 
-        var reader = new BitReader(frame, position);
+        var reader = new JpegBitReader(frame, position, Format);
         int restarts = 0;
         for (int row = 0; row < rows; row++)
         {
@@ -250,7 +214,7 @@ public static class JpegLosslessDecoder
     /// One line of every component of the scan: T.81 §H.1.2.1 predictions plus the decoded differences. The reader's
     /// bit buffer is kept in locals for the line rather than read and written through the reference per sample.
     /// </summary>
-    private static void DecodeRow(ref BitReader reader, Scan scan, int stride, int columns, bool firstLine, int[] previous, int[] current)
+    private static void DecodeRow(ref JpegBitReader reader, Scan scan, int stride, int columns, bool firstLine, int[] previous, int[] current)
     {
         int mask = scan.Mask;
         int[] components = scan.Components;
@@ -296,7 +260,7 @@ public static class JpegLosslessDecoder
     /// The samples <paramref name="start"/>, + <paramref name="stride"/> ... before <paramref name="end"/> of one
     /// component's line (all but its first), from the bits given; returns the bits left.
     /// </summary>
-    private static (ulong Bits, int Available) DecodeLine(ref BitReader reader, ulong bits, int available, HuffmanTable table, int start, int end, int stride, int mask, int predictor, int[] previous, int[] current)
+    private static (ulong Bits, int Available) DecodeLine(ref JpegBitReader reader, ulong bits, int available, HuffmanTable table, int start, int end, int stride, int mask, int predictor, int[] previous, int[] current)
     {
         int[] differences = table.Differences;
         if (predictor == 1)
@@ -326,7 +290,7 @@ public static class JpegLosslessDecoder
     /// (a difference of 32768). <paramref name="bits"/> holds <paramref name="available"/> bits, the next one highest.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int NextDifference(ref BitReader reader, ref ulong bits, ref int available, int[] differences, HuffmanTable table)
+    private static int NextDifference(ref JpegBitReader reader, ref ulong bits, ref int available, int[] differences, HuffmanTable table)
     {
         // At most 16 bits of code and 15 of difference.
         if (available < 32)
@@ -370,10 +334,6 @@ public static class JpegLosslessDecoder
     }
 
     [DoesNotReturn]
-    private static void ThrowUndefinedCode(int table) =>
-        throw new RenderingException($"The JPEG Lossless data holds a Huffman code that table {table} does not define: the frame is corrupt.");
-
-    [DoesNotReturn]
     private static void ThrowBadDifferenceSize(int size) =>
         throw new RenderingException($"The JPEG Lossless data holds a difference of {size} bits; lossless differences have at most 16.");
 
@@ -399,18 +359,29 @@ public static class JpegLosslessDecoder
     }
 
     /// <summary>
-    /// A Huffman table of difference categories (T.81 §C, §F.2.2.3). Decoding looks up the next
-    /// <see cref="LookupBits"/> bits: for a short code with few extra bits, that gives the whole difference at once;
-    /// otherwise the code (the same way, or by the largest code of each length beyond) and then its extra bits.
+    /// A Huffman table of difference categories (T.81 §H.1.2.2) for one scan. Decoding looks up the next
+    /// <see cref="JpegHuffmanTable.LookupBits"/> bits: for a short code with few extra bits, that gives the whole
+    /// difference at once; otherwise the code (from the shared table) and then its extra bits.
     /// </summary>
-    private sealed class HuffmanTable(int id)
+    private sealed class HuffmanTable
     {
-        public const int LookupBits = 11;
+        public const int LookupBits = JpegHuffmanTable.LookupBits;
 
-        /// <summary>The values (difference categories) in code order; reused when a DHT redefines the table.</summary>
-        private readonly byte[] _values = new byte[256];
+        private readonly JpegHuffmanTable _codes;
 
-        public int Id { get; } = id;
+        /// <summary>Builds the difference look-up of <paramref name="codes"/> as it is defined now (a later DHT may redefine it).</summary>
+        public HuffmanTable(JpegHuffmanTable codes)
+        {
+            _codes = codes;
+            ushort[] entries = codes.Codes;
+            for (int next = 0; next < entries.Length; next++)
+            {
+                if (entries[next] != 0)
+                {
+                    Differences[next] = Resolve(next, entries[next] >> 8, entries[next] & 0xFF);
+                }
+            }
+        }
 
         /// <summary>
         /// By the next bits: the difference (above the low byte) and the bits it takes, code and extra bits (low byte);
@@ -418,61 +389,10 @@ public static class JpegLosslessDecoder
         /// </summary>
         public int[] Differences { get; } = new int[1 << LookupBits];
 
-        /// <summary>By the next bits: the code's length (high byte) and value (low byte); 0 when the code is longer.</summary>
-        private ushort[] Codes { get; } = new ushort[1 << LookupBits];
-
-        /// <summary>By length: the largest code of that length, or -1 when there is none.</summary>
-        private int[] MaxCode { get; } = new int[17];
-
-        /// <summary>By length: what a code of that length is added to for its index in the values.</summary>
-        private int[] ValueOffset { get; } = new int[17];
-
-        /// <summary>(Re)defines the table from a DHT's 16 counts of codes by length and its values (T.81 §C.2, canonical codes).</summary>
-        public void Define(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
-        {
-            values.CopyTo(_values);
-            Array.Clear(Differences);
-            Array.Clear(Codes);
-            int code = 0, index = 0;
-            for (int length = 1; length <= 16; length++)
-            {
-                int n = counts[length - 1];
-                MaxCode[length] = n > 0 ? code + n - 1 : -1;
-                ValueOffset[length] = index - code;
-                if (code + n > 1 << length)
-                {
-                    throw new RenderingException($"Huffman table {Id} (DHT) of the JPEG Lossless frame has more codes of {length} bits than fit.");
-                }
-
-                for (int k = 0; k < n && length <= LookupBits; k++)
-                {
-                    int first = (code + k) << (LookupBits - length), span = 1 << (LookupBits - length);
-                    Codes.AsSpan(first, span).Fill((ushort)((length << 8) | _values[index + k]));
-                    for (int next = first; next < first + span; next++)
-                    {
-                        Differences[next] = Resolve(next, length, _values[index + k]);
-                    }
-                }
-
-                code = (code + n) << 1;
-                index += n;
-            }
-        }
-
         /// <summary>The difference at the top of <paramref name="bits"/>, packed as <see cref="Differences"/>; any length.</summary>
         public int Decode(ulong bits)
         {
-            int length, size;
-            int entry = Codes[(int)(bits >> (64 - LookupBits))];
-            if (entry != 0)
-            {
-                (length, size) = (entry >> 8, entry & 0xFF);
-            }
-            else
-            {
-                (length, size) = LongCode(bits);
-            }
-
+            (int length, int size) = _codes.Decode(bits);
             if (size > 16)
             {
                 ThrowBadDifferenceSize(size);
@@ -510,141 +430,6 @@ public static class JpegLosslessDecoder
 
             int value = top >> (16 - size);
             return value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
-        }
-
-        /// <summary>A code longer than <see cref="LookupBits"/> at the top of <paramref name="bits"/>: its length and value.</summary>
-        private (int Length, int Value) LongCode(ulong bits)
-        {
-            for (int length = LookupBits + 1; length <= 16; length++)
-            {
-                int code = (int)(bits >> (64 - length));
-                if (code <= MaxCode[length])
-                {
-                    return (length, _values[ValueOffset[length] + code]);
-                }
-            }
-
-            ThrowUndefinedCode(Id);
-            return default;
-        }
-    }
-
-    /// <summary>
-    /// Reads the entropy-coded data of a scan (T.81 §F.2.2.5): bits most significant first, a stuffed 0x00 after each
-    /// 0xFF dropped. At a marker or at the end of the frame it supplies zero bits, counting them, so that the last code
-    /// may be looked up with fewer bits left than a look-up takes; using any of them makes <see cref="Overrun"/> true.
-    /// </summary>
-    private ref struct BitReader(ReadOnlySpan<byte> data, int position)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _position = position;
-        private int _padding;
-
-        /// <summary>The bits read and not yet used, the next one highest.</summary>
-        public ulong Bits { get; set; }
-
-        /// <summary>How many of <see cref="Bits"/> there are, the zeros supplied past the end included.</summary>
-        public int Available { get; set; }
-
-        /// <summary>Some bits past the end of the data have been used: the scan is truncated or corrupt.</summary>
-        public readonly bool Overrun => Available < _padding;
-
-        /// <summary>At the end of a restart interval: drops the rest of its last byte and expects RSTn (T.81 §B.2.1, §F.2.2.5).</summary>
-        public void Restart(int expected)
-        {
-            _position = JpegSegments.ExpectRestart(_data, FindMarker(_data, _position), expected, Format);
-            Bits = 0;
-            Available = 0;
-            _padding = 0;
-        }
-
-        /// <summary>The offset of the marker that ends the scan, past any bits and bytes left unused.</summary>
-        public readonly int EndOfScan() => JpegSegments.EndOfScan(FindMarker(_data, _position), Format);
-
-        /// <summary>
-        /// Tops <paramref name="bits"/> up to at least 57 bits, with zeros once the data or the scan (at a marker) ends.
-        /// Eight bytes at a time when none of them is 0xFF.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public (ulong Bits, int Available) Fill(ulong bits, int available)
-        {
-            if (_data.Length - _position >= 8)
-            {
-                int bytes = (64 - available) >> 3;
-                ulong word = BinaryPrimitives.ReadUInt64BigEndian(_data[_position..]);
-                ulong taken = bytes == 8 ? ulong.MaxValue : ~(ulong.MaxValue >> (8 * bytes));
-
-                // No byte of the taken ones is 0xFF: ~word (with the others set) has no zero byte.
-                ulong x = ~word | ~taken;
-                if (((x - 0x0101010101010101UL) & ~x & 0x8080808080808080UL) == 0)
-                {
-                    _position += bytes;
-                    return (bits | ((word & taken) >> available), available + (8 * bytes));
-                }
-            }
-
-            while (available <= 56)
-            {
-                int value = 0;
-                if (_position < _data.Length)
-                {
-                    value = _data[_position];
-                    if (value != 0xFF)
-                    {
-                        _position++;
-                    }
-                    else if (_position + 1 < _data.Length && _data[_position + 1] == 0)
-                    {
-                        _position += 2;
-                    }
-                    else
-                    {
-                        value = 0;
-                        _padding += 8;
-                    }
-                }
-                else
-                {
-                    _padding += 8;
-                }
-
-                bits |= (ulong)value << (56 - available);
-                available += 8;
-            }
-
-            return (bits, available);
-        }
-
-        /// <summary>The offset of the next marker's first 0xFF at or after <paramref name="from"/>, skipping stuffed bytes; -1 if none.</summary>
-        private static int FindMarker(ReadOnlySpan<byte> data, int from)
-        {
-            for (int i = from; i < data.Length; i++)
-            {
-                if (data[i] != 0xFF)
-                {
-                    continue;
-                }
-
-                int j = i + 1;
-                while (j < data.Length && data[j] == 0xFF)
-                {
-                    j++;
-                }
-
-                if (j >= data.Length)
-                {
-                    return -1;
-                }
-
-                if (data[j] != 0)
-                {
-                    return i;
-                }
-
-                i = j;
-            }
-
-            return -1;
         }
     }
 

@@ -85,16 +85,29 @@ internal static class Dcmtk
     /// Writes a single-frame Secondary Capture file whose pixel data is <paramref name="jpeg"/>, encapsulated as JPEG
     /// Lossless (1.2.840.10008.1.2.4.57): an empty Basic Offset Table, then one fragment (PS3.5 §A.4).
     /// </summary>
-    public static string WriteJpegLossless(string directory, byte[] jpeg, int columns, int rows, int samples, int bitsAllocated, int bitsStored)
+    public static string WriteJpegLossless(string directory, byte[] jpeg, int columns, int rows, int samples, int bitsAllocated, int bitsStored) =>
+        WriteEncapsulated(directory, jpeg, columns, rows, samples, bitsAllocated, bitsStored, "1.2.840.10008.1.2.4.57");
+
+    /// <summary>
+    /// Writes a single-frame Secondary Capture file whose pixel data is <paramref name="jpeg"/>, encapsulated under
+    /// <paramref name="transferSyntax"/> (an empty Basic Offset Table, then one fragment); colour as
+    /// <paramref name="photometric"/> (RGB unless given).
+    /// </summary>
+    public static string WriteEncapsulated(string directory, byte[] jpeg, int columns, int rows, int samples, int bitsAllocated, int bitsStored, string transferSyntax, string? photometric = null)
     {
         DicomDataset dataset = SecondaryCapture(columns, rows, samples, bitsAllocated, bitsStored);
+        if (photometric is not null)
+        {
+            dataset.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, photometric);
+        }
+
         var pixelData = new DicomFragments(DicomTags.PixelData, DicomVR.OB);
         pixelData.Fragments.Add(new DicomFragment(Array.Empty<byte>(), null));
         pixelData.Fragments.Add(new DicomFragment(jpeg.Length % 2 == 0 ? jpeg : [.. jpeg, 0], null));
         dataset.Add(pixelData);
 
         string path = Path.Combine(directory, $"{Guid.NewGuid():N}.dcm");
-        var file = new DicomFile(new DicomDataset(), dataset, TransferSyntax.FromUid("1.2.840.10008.1.2.4.57"));
+        var file = new DicomFile(new DicomDataset(), dataset, TransferSyntax.FromUid(transferSyntax));
         DicomFileWriter.WriteAsync(file, path).GetAwaiter().GetResult();
         return path;
     }

@@ -8,7 +8,7 @@ namespace Portico.Imaging.Tests;
 
 /// <summary>
 /// A DICOM image read with Portico.Dicom: its layout and its frames as stored, native (little endian), RLE Lossless,
-/// JPEG Lossless or JPEG-LS (one fragment per frame, PS3.5 §A.4). Rendered the way Portico.Web renders it.
+/// JPEG Lossless, JPEG-LS or JPEG DCT (one fragment per frame, PS3.5 §A.4). Rendered the way Portico.Web renders it.
 /// </summary>
 internal sealed class SampleImage
 {
@@ -17,6 +17,10 @@ internal sealed class SampleImage
     private const string JpegLosslessSv1 = "1.2.840.10008.1.2.4.70";
     private const string JpegLsLossless = "1.2.840.10008.1.2.4.80";
     private const string JpegLsNearLossless = "1.2.840.10008.1.2.4.81";
+    private const string JpegBaseline = "1.2.840.10008.1.2.4.50";
+    private const string JpegExtended = "1.2.840.10008.1.2.4.51";
+    private const string JpegSpectralSelection = "1.2.840.10008.1.2.4.53";
+    private const string JpegFullProgression = "1.2.840.10008.1.2.4.55";
 
     private readonly DicomItem _pixelData;
 
@@ -28,8 +32,9 @@ internal sealed class SampleImage
         IsRle = file.TransferSyntax.Uid == RleLossless;
         IsJpegLossless = file.TransferSyntax.Uid is JpegLossless or JpegLosslessSv1;
         IsJpegLs = file.TransferSyntax.Uid is JpegLsLossless or JpegLsNearLossless;
+        IsJpegDct = file.TransferSyntax.Uid is JpegBaseline or JpegExtended or JpegSpectralSelection or JpegFullProgression;
         _pixelData = file.Dataset.Find(DicomTags.PixelData) ?? throw new InvalidDataException($"{path} has no Pixel Data.");
-        Assert.True(file.TransferSyntax.IsUncompressed || IsRle || IsJpegLossless || IsJpegLs, $"{path}: {file.TransferSyntax.Name} is neither native, RLE, JPEG Lossless nor JPEG-LS.");
+        Assert.True(file.TransferSyntax.IsUncompressed || IsRle || IsJpegLossless || IsJpegLs || IsJpegDct, $"{path}: {file.TransferSyntax.Name} is neither native, RLE, JPEG Lossless, JPEG-LS nor JPEG DCT.");
         Assert.False(file.TransferSyntax.IsBigEndian, $"{path} is big endian.");
     }
 
@@ -45,6 +50,9 @@ internal sealed class SampleImage
 
     public bool IsJpegLs { get; }
 
+    /// <summary>JPEG Baseline, Extended or (retired) progressive (1.2.840.10008.1.2.4.50, .51, .53, .55): frames for <see cref="JpegDctDecoder"/>.</summary>
+    public bool IsJpegDct { get; }
+
     /// <summary>Reads a file of pydicom's test files (or any path), every value loaded.</summary>
     public static SampleImage Open(string nameOrPath)
     {
@@ -56,7 +64,7 @@ internal sealed class SampleImage
     public byte[] StoredFrame(int index)
     {
         Assert.InRange(index, 0, Layout.NumberOfFrames - 1);
-        if (IsRle || IsJpegLossless || IsJpegLs)
+        if (IsRle || IsJpegLossless || IsJpegLs || IsJpegDct)
         {
             var fragments = Assert.IsType<DicomFragments>(_pixelData);
             Assert.True(fragments.Fragments.Count == Layout.NumberOfFrames + 1, $"{Path}: {fragments.Fragments.Count - 1} fragments for {Layout.NumberOfFrames} frames.");
