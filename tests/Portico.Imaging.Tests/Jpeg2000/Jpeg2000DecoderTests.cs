@@ -1,0 +1,101 @@
+using Portico.Tests.Shared;
+using Xunit;
+
+namespace Portico.Imaging.Tests.Jpeg2000;
+
+/// <summary>
+/// <see cref="Jpeg2000Decoder"/> against OpenJPEG: synthetic images (noise, gradients, CT-like, flat, edges; 1 to 16
+/// bits, signed and unsigned, 1 and 3 components, odd sizes and offsets) compressed by opj_compress with many option
+/// sets. Lossless (5/3) frames must decode to the original samples byte for byte; lossy ones (9/7, or 5/3 cut to a
+/// rate) to what opj_decompress makes of them.
+/// </summary>
+public sealed class Jpeg2000DecoderTests
+{
+    /// <summary>An image (kind, width × height, components, bits, signed) and opj_compress's options; all reversible 5/3.</summary>
+    public static TheoryData<string, string> LosslessCases => new()
+    {
+        { "gradient 64x64 1 8 u", "" },
+        { "noise 64x64 1 8 u", "" },
+        { "ct 128x128 1 16 s", "" },
+        { "ct 128x96 1 12 u", "" },
+        { "noise 37x23 1 16 u", "" },
+        { "noise 33x17 1 1 u", "-n 2" },
+        { "edges 50x40 1 5 s", "-n 3" },
+        { "ct 64x64 1 16 s", "-n 1" },
+        { "ct 64x64 1 16 s", "-n 6" },
+        { "gradient 1x40 1 8 u", "-n 3" },
+        { "gradient 40x1 1 8 u", "-n 3" },
+        { "gradient 1x1 1 8 u", "-n 1" },
+        { "ct 100x80 1 12 s", "-t 32,32" },
+        { "ct 100x80 1 12 s", "-t 17,45 -n 3" },
+        { "ct 100x80 1 12 u", "-c [16,16],[16,16],[32,32] -n 4" },
+        { "ct 100x80 1 12 u", "-c [8,8] -b 4,4 -n 3" },
+        { "noise 70x50 1 12 u", "-b 8,32" },
+        { "noise 70x50 1 12 u", "-b 64,16" },
+        { "ct 90x70 1 16 u", "-p LRCP -r 40,10,1" },
+        { "ct 90x70 1 16 u", "-p RLCP -r 40,10,1" },
+        { "ct 90x70 1 16 u", "-p RPCL -c [16,16] -r 20,1" },
+        { "ct 90x70 1 16 u", "-p PCRL -c [16,16] -r 20,1 -t 48,40" },
+        { "ct 90x70 1 16 u", "-p CPRL -c [32,16] -r 20,1" },
+        { "gradient 60x50 3 8 u", "-p RPCL -c [16,16]" },
+        { "gradient 60x50 3 8 u", "-p PCRL -c [16,16] -d 3,5" },
+        { "gradient 60x50 3 8 u", "-p CPRL -c [16,16] -t 32,24" },
+        { "noise 60x50 1 8 u", "-M 1" },
+        { "noise 60x50 1 8 u", "-M 2" },
+        { "noise 60x50 1 8 u", "-M 4" },
+        { "ct 60x50 1 12 s", "-M 8" },
+        { "ct 60x50 1 12 s", "-M 16" },
+        { "ct 60x50 1 12 s", "-M 32" },
+        { "ct 60x50 1 12 s", "-M 63 -r 10,1" },
+        { "ct 60x50 1 16 u", "-M 5 -r 30,5,1" },
+        { "ct 60x50 1 16 u", "-M 1 -r 30,5,1" },
+        { "noise 60x50 1 16 u", "-M 38" },
+        { "ct 80x60 1 12 u", "-SOP" },
+        { "ct 80x60 1 12 u", "-EPH -r 10,1" },
+        { "ct 80x60 1 12 u", "-SOP -EPH -PLT -TLM -t 40,40" },
+        { "ct 80x60 1 12 u", "-t 40,40 -TP R" },
+        { "ct 80x60 1 12 u", "-r 10,1 -TP L" },
+        { "gradient 48x40 3 8 u", "-mct 0" },
+        { "gradient 48x40 3 8 u", "-mct 1" },
+        { "noise 48x40 3 16 u", "-mct 1" },
+        { "noise 47x39 3 12 s", "-mct 1 -n 4" },
+        { "ct 64x64 1 12 u", "-ROI c=0,U=16" },
+        { "ct 64x64 1 12 u", "-d 5,3" },
+        { "ct 64x64 1 12 u", "-d 7,9 -T 3,4 -t 20,30" },
+        { "ct 64x64 1 12 u", "-POC T1=0,0,1,2,1,CPRL/T1=0,0,1,6,1,LRCP -n 5" },
+        { "flat 64x64 1 16 u", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LosslessCases))]
+    public void Decode_OpjCompressLossless_EqualsOriginalSamples(string image, string options)
+    {
+        (int[] samples, int width, int height, int components, int bits, bool signed) = Parse(image);
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            byte[] codestream = OpenJpeg.Compress(directory, samples, width, height, components, bits, signed, options);
+
+            byte[] ours = Jpeg2000Decoder.Decode(Jpeg2000Images.Layout(width, height, components, bits, signed), codestream);
+
+            Assert.Equal(Jpeg2000Images.Native(samples, bits), ours);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Parses "kind WxH components bits s|u" and makes the image.</summary>
+    internal static (int[] Samples, int Width, int Height, int Components, int Bits, bool Signed) Parse(string image)
+    {
+        string[] parts = image.Split(' ');
+        string[] size = parts[1].Split('x');
+        int width = int.Parse(size[0], System.Globalization.CultureInfo.InvariantCulture);
+        int height = int.Parse(size[1], System.Globalization.CultureInfo.InvariantCulture);
+        int components = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+        int bits = int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture);
+        bool signed = parts[4] == "s";
+        return (Jpeg2000Images.Make(parts[0], width, height, components, bits, signed, image.Aggregate(17, (hash, ch) => unchecked((hash * 31) + ch)) & 0xFFFF), width, height, components, bits, signed);
+    }
+}
