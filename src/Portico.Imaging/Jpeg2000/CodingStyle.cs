@@ -83,14 +83,9 @@ internal sealed class CodingStyle
                 throw new RenderingException($"The {name} marker segment of the JPEG 2000 codestream is too short for the precinct sizes of its {levels + 1} resolution levels.");
             }
 
+            // T.800 §A.6.1 allows PPx, PPy of 0 only at level 0; OpenJPEG writes them above too. A
+            // subband's precincts are then taken as 1 sample (PPx − 1 would be −1).
             segment.Slice(offset + 5, levels + 1).CopyTo(exponents);
-            for (int r = 1; r <= levels; r++)
-            {
-                if ((exponents[r] & 0x0F) == 0 || (exponents[r] >> 4) == 0)
-                {
-                    throw new RenderingException($"The {name} marker segment of the JPEG 2000 codestream has a precinct size of 1 at resolution level {r}; T.800 §A.6.1 allows it only at level 0.");
-                }
-            }
         }
         else
         {

@@ -16,10 +16,17 @@ internal static class OpenJpeg
     /// </summary>
     public static byte[] Compress(string directory, int[] samples, int width, int height, int components, int bits, bool signed, string options)
     {
-        string input = Path.Combine(directory, $"{Guid.NewGuid():N}.rawl");
+        // opj_compress reads no raw samples of 1 bit; a PGM of maximum value 1 gives them.
+        bool pgm = bits == 1 && components == 1 && !signed;
+        string input = Path.Combine(directory, $"{Guid.NewGuid():N}.{(pgm ? "pgm" : "rawl")}");
         string output = Path.Combine(directory, $"{Guid.NewGuid():N}.j2k");
-        File.WriteAllBytes(input, ToRaw(samples, width, height, components, bits));
-        var arguments = new List<string> { "-i", input, "-o", output, "-F", $"{width},{height},{components},{bits},{(signed ? 's' : 'u')}" };
+        File.WriteAllBytes(input, pgm ? [.. System.Text.Encoding.ASCII.GetBytes($"P5\n{width} {height}\n1\n"), .. samples.Select(s => (byte)s)] : ToRaw(samples, width, height, components, bits));
+        var arguments = new List<string> { "-i", input, "-o", output };
+        if (!pgm)
+        {
+            arguments.AddRange(["-F", $"{width},{height},{components},{bits},{(signed ? 's' : 'u')}"]);
+        }
+
         arguments.AddRange(options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Run("opj_compress", arguments);
         return File.ReadAllBytes(output);
