@@ -38,7 +38,7 @@ internal static class SampleWriter
                         // T.800 Equation G.9: the inverse irreversible component transform.
                         float luma = floats[0][source], cb = floats[1][source], cr = floats[2][source];
                         pixel[0] = (int)MathF.Round(luma + (1.402f * cr));
-                        pixel[1] = (int)MathF.Round(luma - (0.344136f * cb) - (0.714136f * cr));
+                        pixel[1] = (int)MathF.Round(luma - (0.34413f * cb) - (0.71414f * cr));
                         pixel[2] = (int)MathF.Round(luma + (1.772f * cb));
                     }
                 }

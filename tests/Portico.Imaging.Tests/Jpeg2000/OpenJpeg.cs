@@ -52,9 +52,10 @@ internal static class OpenJpeg
             {
                 int at = ((c * width * height) + i) * bytes;
                 int value = bytes == 2 ? raw[at] | (raw[at + 1] << 8) : raw[at];
-                if (signed)
+                if (signed && value >= 1 << (bits - 1))
                 {
-                    value = bytes == 2 ? (short)value : (sbyte)value;
+                    // opj_decompress writes signed samples in their own bits, not sign extended.
+                    value -= 1 << bits;
                 }
 
                 planes[c][i] = value;
