@@ -56,6 +56,11 @@ public static class Jpeg2000Decoder
             throw new RenderingException("The image has no Rows or Columns.");
         }
 
+        if (layout.FrameBytes > Array.MaxLength)
+        {
+            throw new RenderingException($"A frame of {layout.Columns} × {layout.Rows} × {layout.SamplesPerPixel} samples of {layout.BitsAllocated} bits is too large to decode.");
+        }
+
         ReadOnlySpan<byte> codestream = FindCodestream(frame);
         var stream = Codestream.Read(codestream, layout);
         var output = new byte[layout.FrameBytes];
