@@ -70,11 +70,8 @@ internal sealed class CodeBlockDecoder
     private int[] _coefficients = new int[64 * 64];
     private int _width, _height, _stride;
 
-    // The MQ decoder (T.800 §C.3) or the raw bit reader of bypass mode, over _data[_position.._end).
-    private byte[] _data = [];
-    private int _position, _end;
-    private uint _c, _a;
-    private int _ct;
+    /// <summary>The MQ decoder or raw bit reader of the current segment; the passes work on a local copy.</summary>
+    private MqDecoder _mq;
 
     static CodeBlockDecoder()
     {
@@ -151,24 +148,13 @@ internal sealed class CodeBlockDecoder
         Array.Clear(_flags, 0, flagCount);
         Array.Clear(_coefficients, 0, width * height);
         ResetContexts();
-        _data = data;
         bool bypass = (style & CodingStyle.Bypass) != 0, causal = (style & CodingStyle.VerticallyCausal) != 0;
         int plane = bitPlanes - 1, passType = 2, pass = 0, offset = 0;
         foreach (CodeBlockSegment segment in segments)
         {
-            _position = offset;
-            _end = offset + segment.Length;
-            offset = _end;
             bool raw = bypass && pass >= 10 && passType != 2;
-            if (raw)
-            {
-                _c = 0;
-                _ct = 0;
-            }
-            else
-            {
-                StartMq();
-            }
+            _mq = new MqDecoder(data, offset, offset + segment.Length, raw);
+            offset += segment.Length;
 
             for (int k = 0; k < segment.Passes && plane >= 0; k++, pass++)
             {
@@ -187,7 +173,7 @@ internal sealed class CodeBlockDecoder
                             // T.800 §D.5: the symbol 1010 in the uniform context; a corrupt one is not fatal.
                             for (int i = 0; i < 4; i++)
                             {
-                                DecodeBit(UniformContext);
+                                _mq.Decode(_states, UniformContext);
                             }
                         }
 
@@ -254,138 +240,6 @@ internal sealed class CodeBlockDecoder
         _states[UniformContext] = 46 << 1;
     }
 
-    /// <summary>The byte at <paramref name="index"/> of the segment; 0xFF past its end (T.800 §C.3.4).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int ByteAt(int index) => index < _end ? _data[index] : 0xFF;
-
-    /// <summary>T.800 §C.3.5, INITDEC.</summary>
-    private void StartMq()
-    {
-        _c = (uint)ByteAt(_position) << 16;
-        ByteIn();
-        _c <<= 7;
-        _ct -= 7;
-        _a = 0x8000;
-    }
-
-    /// <summary>T.800 §C.3.4, BYTEIN: after 0xFF a byte above 0x8F is a marker (the end); else it holds 7 bits.</summary>
-    private void ByteIn()
-    {
-        if (ByteAt(_position) == 0xFF)
-        {
-            if (ByteAt(_position + 1) > 0x8F)
-            {
-                _c += 0xFF00;
-                _ct = 8;
-            }
-            else
-            {
-                _position++;
-                _c += (uint)ByteAt(_position) << 9;
-                _ct = 7;
-            }
-        }
-        else
-        {
-            _position++;
-            _c += (uint)ByteAt(_position) << 8;
-            _ct = 8;
-        }
-    }
-
-    /// <summary>T.800 §C.3.2, DECODE, with the exchanges (§C.3.3) and RENORMD.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int DecodeBit(int context)
-    {
-        int state = _states[context];
-        uint qe = Qe[state];
-        _a -= qe;
-        int bit;
-        if ((_c >> 16) < qe)
-        {
-            if (_a < qe)
-            {
-                bit = state & 1;
-                _states[context] = AfterMps[state];
-            }
-            else
-            {
-                bit = (state & 1) ^ 1;
-                _states[context] = AfterLps[state];
-            }
-
-            _a = qe;
-            Renormalize();
-        }
-        else
-        {
-            _c -= qe << 16;
-            if ((_a & 0x8000) != 0)
-            {
-                return state & 1;
-            }
-
-            if (_a < qe)
-            {
-                bit = (state & 1) ^ 1;
-                _states[context] = AfterLps[state];
-            }
-            else
-            {
-                bit = state & 1;
-                _states[context] = AfterMps[state];
-            }
-
-            Renormalize();
-        }
-
-        return bit;
-    }
-
-    private void Renormalize()
-    {
-        do
-        {
-            if (_ct == 0)
-            {
-                ByteIn();
-            }
-
-            _a <<= 1;
-            _c <<= 1;
-            _ct--;
-        }
-        while ((_a & 0x8000) == 0);
-    }
-
-    /// <summary>A bit of a raw (bypass) segment (T.800 §D.6): after 0xFF the next byte's high bit is stuffed.</summary>
-    private int RawBit()
-    {
-        if (_ct == 0)
-        {
-            if (_c == 0xFF)
-            {
-                if (ByteAt(_position) > 0x8F)
-                {
-                    _ct = 8;
-                }
-                else
-                {
-                    _c = (uint)ByteAt(_position++);
-                    _ct = 7;
-                }
-            }
-            else
-            {
-                _c = (uint)ByteAt(_position++);
-                _ct = 8;
-            }
-        }
-
-        _ct--;
-        return (int)(_c >> _ct) & 1;
-    }
-
     /// <summary>Marks coefficient <paramref name="i"/> (a flag index) significant with its sign, for its neighbours' contexts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void BecomeSignificant(int i, int negative)
@@ -405,10 +259,10 @@ internal sealed class CodeBlockDecoder
 
     /// <summary>The sign of a newly significant coefficient with flags <paramref name="f"/>: 1 for negative (T.800 §D.3.2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int DecodeSign(int f)
+    private static int DecodeSign(ref MqDecoder mq, byte[] states, int f)
     {
         int entry = SignContexts[f & 0xFFF];
-        return DecodeBit(entry & 0x1F) ^ (entry >> 7);
+        return mq.Decode(states, entry & 0x1F) ^ (entry >> 7);
     }
 
     /// <summary>T.800 §D.3.1: insignificant coefficients with a significant neighbour.</summary>
@@ -416,18 +270,27 @@ internal sealed class CodeBlockDecoder
     {
         int[] flags = _flags;
         int[] coefficients = _coefficients;
+        byte[] states = _states;
+        MqDecoder mq = _mq;
         int width = _width, height = _height, stride = _stride, zeroBase = orientation << 8;
         int value = 3 << plane;
         for (int y0 = 0; y0 < height; y0 += 4)
         {
-            int y1 = Math.Min(y0 + 4, height);
+            int rows = Math.Min(4, height - y0);
+            int top = ((y0 + 1) * stride) + 1;
             for (int x = 0; x < width; x++)
             {
-                for (int y = y0; y < y1; y++)
+                int i = top + x;
+                if (rows == 4 && ((flags[i] | flags[i + stride] | flags[i + (2 * stride)] | flags[i + (3 * stride)]) & 0xFF) == 0)
                 {
-                    int i = ((y + 1) * stride) + x + 1;
+                    // No coefficient of the column has a significant neighbour: none is coded in this pass.
+                    continue;
+                }
+
+                for (int k = 0; k < rows; k++, i += stride)
+                {
                     int f = flags[i];
-                    if (causal && (y & 3) == 3)
+                    if (causal && k == 3)
                     {
                         f &= CausalMask;
                     }
@@ -437,18 +300,20 @@ internal sealed class CodeBlockDecoder
                         continue;
                     }
 
-                    int bit = raw ? RawBit() : DecodeBit(ZeroContexts[zeroBase | (f & 0xFF)]);
+                    int bit = raw ? mq.RawBit() : mq.Decode(states, ZeroContexts[zeroBase | (f & 0xFF)]);
                     if (bit != 0)
                     {
-                        int negative = raw ? RawBit() : DecodeSign(f);
+                        int negative = raw ? mq.RawBit() : DecodeSign(ref mq, states, f);
                         BecomeSignificant(i, negative);
-                        coefficients[(y * width) + x] = value;
+                        coefficients[((y0 + k) * width) + x] = value;
                     }
 
                     flags[i] |= Visited;
                 }
             }
         }
+
+        _mq = mq;
     }
 
     /// <summary>T.800 §D.3.3: significant coefficients not coded in this bit-plane's significance pass.</summary>
@@ -456,16 +321,24 @@ internal sealed class CodeBlockDecoder
     {
         int[] flags = _flags;
         int[] coefficients = _coefficients;
+        byte[] states = _states;
+        MqDecoder mq = _mq;
         int width = _width, height = _height, stride = _stride;
         int step = 1 << plane;
         for (int y0 = 0; y0 < height; y0 += 4)
         {
-            int y1 = Math.Min(y0 + 4, height);
+            int rows = Math.Min(4, height - y0);
+            int top = ((y0 + 1) * stride) + 1;
             for (int x = 0; x < width; x++)
             {
-                for (int y = y0; y < y1; y++)
+                int i = top + x;
+                if (rows == 4 && ((flags[i] | flags[i + stride] | flags[i + (2 * stride)] | flags[i + (3 * stride)]) & Significant) == 0)
                 {
-                    int i = ((y + 1) * stride) + x + 1;
+                    continue;
+                }
+
+                for (int k = 0; k < rows; k++, i += stride)
+                {
                     int f = flags[i];
                     if ((f & (Significant | Visited)) != Significant)
                     {
@@ -475,23 +348,25 @@ internal sealed class CodeBlockDecoder
                     int bit;
                     if (raw)
                     {
-                        bit = RawBit();
+                        bit = mq.RawBit();
                     }
                     else
                     {
-                        if (causal && (y & 3) == 3)
+                        if (causal && k == 3)
                         {
                             f &= CausalMask;
                         }
 
-                        bit = DecodeBit((f & Refined) != 0 ? 16 : (f & 0xFF) != 0 ? 15 : 14);
+                        bit = mq.Decode(states, (f & Refined) != 0 ? 16 : (f & 0xFF) != 0 ? 15 : 14);
                     }
 
-                    coefficients[(y * width) + x] += bit != 0 ? step : -step;
+                    coefficients[((y0 + k) * width) + x] += bit != 0 ? step : -step;
                     flags[i] |= Refined;
                 }
             }
         }
+
+        _mq = mq;
     }
 
     /// <summary>T.800 §D.3.4: the coefficients not yet coded in this bit-plane, with run-length coding of empty columns.</summary>
@@ -499,62 +374,210 @@ internal sealed class CodeBlockDecoder
     {
         int[] flags = _flags;
         int[] coefficients = _coefficients;
+        byte[] states = _states;
+        MqDecoder mq = _mq;
         int width = _width, height = _height, stride = _stride, zeroBase = orientation << 8;
         int value = 3 << plane;
         const int Busy = Significant | Visited | 0xFF;
+        int lastBusy = causal ? Busy & CausalMask : Busy;
         for (int y0 = 0; y0 < height; y0 += 4)
         {
-            int y1 = Math.Min(y0 + 4, height);
+            int rows = Math.Min(4, height - y0);
+            int top = ((y0 + 1) * stride) + 1;
             for (int x = 0; x < width; x++)
             {
-                int start = y0;
-                int top = ((y0 + 1) * stride) + x + 1;
-                if (y1 - y0 == 4
-                    && (flags[top] & Busy) == 0
-                    && (flags[top + stride] & Busy) == 0
-                    && (flags[top + (2 * stride)] & Busy) == 0
-                    && (flags[top + (3 * stride)] & (causal ? Busy & CausalMask : Busy)) == 0)
+                int i = top + x;
+                int start = 0;
+                if (rows == 4
+                    && ((flags[i] | flags[i + stride] | flags[i + (2 * stride)]) & Busy) == 0
+                    && (flags[i + (3 * stride)] & lastBusy) == 0)
                 {
-                    if (DecodeBit(RunLengthContext) == 0)
+                    if (mq.Decode(states, RunLengthContext) == 0)
                     {
                         continue;
                     }
 
-                    int run = DecodeBit(UniformContext) << 1;
-                    run |= DecodeBit(UniformContext);
-                    int y = y0 + run;
-                    int i = top + (run * stride);
-                    int f = flags[i];
-                    if (causal && (y & 3) == 3)
+                    int run = mq.Decode(states, UniformContext) << 1;
+                    run |= mq.Decode(states, UniformContext);
+                    int at = i + (run * stride);
+                    int f = flags[at];
+                    if (causal && run == 3)
                     {
                         f &= CausalMask;
                     }
 
-                    BecomeSignificant(i, DecodeSign(f));
-                    coefficients[(y * width) + x] = value;
-                    start = y + 1;
+                    BecomeSignificant(at, DecodeSign(ref mq, states, f));
+                    coefficients[((y0 + run) * width) + x] = value;
+                    start = run + 1;
+                    i = at + stride;
                 }
 
-                for (int y = start; y < y1; y++)
+                for (int k = start; k < rows; k++, i += stride)
                 {
-                    int i = ((y + 1) * stride) + x + 1;
                     int f = flags[i];
                     if ((f & (Significant | Visited)) == 0)
                     {
-                        if (causal && (y & 3) == 3)
+                        if (causal && k == 3)
                         {
                             f &= CausalMask;
                         }
 
-                        if (DecodeBit(ZeroContexts[zeroBase | (f & 0xFF)]) != 0)
+                        if (mq.Decode(states, ZeroContexts[zeroBase | (f & 0xFF)]) != 0)
                         {
-                            BecomeSignificant(i, DecodeSign(f));
-                            coefficients[(y * width) + x] = value;
+                            BecomeSignificant(i, DecodeSign(ref mq, states, f));
+                            coefficients[((y0 + k) * width) + x] = value;
                         }
                     }
 
                     flags[i] &= ~Visited;
                 }
+            }
+        }
+
+        _mq = mq;
+    }
+
+    /// <summary>
+    /// The MQ arithmetic decoder (T.800 §C.3) over <c>data[position..end)</c>, reading 0xFF past the end (§C.3.4), or,
+    /// for a raw segment of bypass mode (§D.6), a plain bit reader that drops the stuffed bit after 0xFF.
+    /// </summary>
+    private struct MqDecoder
+    {
+        private readonly byte[] _data;
+        private readonly int _end;
+        private int _position;
+        private uint _c;
+        private uint _a;
+        private int _ct;
+
+        public MqDecoder(byte[] data, int position, int end, bool raw)
+        {
+            _data = data;
+            _position = position;
+            _end = end;
+            if (!raw)
+            {
+                // INITDEC (§C.3.5).
+                _c = (uint)ByteAt(_position) << 16;
+                ByteIn();
+                _c <<= 7;
+                _ct -= 7;
+                _a = 0x8000;
+            }
+        }
+
+        /// <summary>DECODE (§C.3.2) with the exchanges (§C.3.3) and RENORMD, the context's state in <paramref name="states"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Decode(byte[] states, int context)
+        {
+            int state = states[context];
+            uint qe = Qe[state];
+            _a -= qe;
+            int bit;
+            if ((_c >> 16) < qe)
+            {
+                if (_a < qe)
+                {
+                    bit = state & 1;
+                    states[context] = AfterMps[state];
+                }
+                else
+                {
+                    bit = (state & 1) ^ 1;
+                    states[context] = AfterLps[state];
+                }
+
+                _a = qe;
+            }
+            else
+            {
+                _c -= qe << 16;
+                if ((_a & 0x8000) != 0)
+                {
+                    return state & 1;
+                }
+
+                if (_a < qe)
+                {
+                    bit = (state & 1) ^ 1;
+                    states[context] = AfterLps[state];
+                }
+                else
+                {
+                    bit = state & 1;
+                    states[context] = AfterMps[state];
+                }
+            }
+
+            do
+            {
+                if (_ct == 0)
+                {
+                    ByteIn();
+                }
+
+                _a <<= 1;
+                _c <<= 1;
+                _ct--;
+            }
+            while ((_a & 0x8000) == 0);
+
+            return bit;
+        }
+
+        /// <summary>A bit of a raw segment: after 0xFF the next byte's high bit is stuffed; 1s past the end.</summary>
+        public int RawBit()
+        {
+            if (_ct == 0)
+            {
+                if (_c == 0xFF)
+                {
+                    if (ByteAt(_position) > 0x8F)
+                    {
+                        _ct = 8;
+                    }
+                    else
+                    {
+                        _c = (uint)ByteAt(_position++);
+                        _ct = 7;
+                    }
+                }
+                else
+                {
+                    _c = (uint)ByteAt(_position++);
+                    _ct = 8;
+                }
+            }
+
+            _ct--;
+            return (int)(_c >> _ct) & 1;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private readonly int ByteAt(int index) => index < _end ? _data[index] : 0xFF;
+
+        /// <summary>BYTEIN (§C.3.4): after 0xFF a byte above 0x8F is a marker (the end); else it holds 7 bits.</summary>
+        private void ByteIn()
+        {
+            if (ByteAt(_position) == 0xFF)
+            {
+                if (ByteAt(_position + 1) > 0x8F)
+                {
+                    _c += 0xFF00;
+                    _ct = 8;
+                }
+                else
+                {
+                    _position++;
+                    _c += (uint)ByteAt(_position) << 9;
+                    _ct = 7;
+                }
+            }
+            else
+            {
+                _position++;
+                _c += (uint)ByteAt(_position) << 8;
+                _ct = 8;
             }
         }
     }

@@ -167,6 +167,38 @@ public sealed class Jpeg2000DecoderTests
         return values;
     }
 
+    /// <summary>
+    /// Packed packet headers: opj_compress writes none, so its streams with SOP and EPH markers have their headers moved
+    /// into PPM (main header) or PPT (tile-part headers) segments by <see cref="PackedHeaders"/>; they must still decode
+    /// to the original samples.
+    /// </summary>
+    [Theory]
+    [InlineData("ct 80x60 1 12 u", "-SOP -EPH -r 10,3,1", false)]
+    [InlineData("ct 80x60 1 12 u", "-SOP -EPH -r 10,3,1", true)]
+    [InlineData("ct 80x60 1 16 s", "-SOP -EPH -t 40,32 -TP R -n 3 -r 5,1", false)]
+    [InlineData("ct 80x60 1 16 s", "-SOP -EPH -t 40,32 -TP R -n 3 -r 5,1", true)]
+    [InlineData("noise 120x90 1 16 u", "-SOP -EPH -b 16,16", true)]
+    [InlineData("gradient 60x50 3 8 u", "-SOP -EPH -p RPCL -c [16,16] -n 3 -M 4", false)]
+    [InlineData("gradient 60x50 3 8 u", "-SOP -EPH -p CPRL -c [16,16] -n 3 -t 32,32", true)]
+    public void Decode_PackedPacketHeaders_EqualsOriginalSamples(string image, string options, bool inMainHeader)
+    {
+        (int[] samples, int width, int height, int components, int bits, bool signed) = Parse(image);
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            byte[] codestream = PackedHeaders.Pack(OpenJpeg.Compress(directory, samples, width, height, components, bits, signed, options), inMainHeader);
+            Assert.True(codestream.AsSpan().IndexOf([(byte)0xFF, (byte)(inMainHeader ? 0x60 : 0x61)]) > 0);
+
+            byte[] ours = Jpeg2000Decoder.Decode(Jpeg2000Images.Layout(width, height, components, bits, signed), codestream);
+
+            Assert.Equal(Jpeg2000Images.Native(samples, bits), ours);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Parses "kind WxH components bits s|u" and makes the image.</summary>
     internal static (int[] Samples, int Width, int Height, int Components, int Bits, bool Signed) Parse(string image)
     {
