@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Portico.Imaging.Jpeg2000;
 
@@ -54,10 +55,11 @@ internal sealed class CodeBlockDecoder
         0, 0, 0, 0, 0, 0, 0, 0,
     ];
 
-    // A context's state is (index << 1) | MPS; these map a state to Qe and to the state after an MPS or an LPS.
-    private static readonly uint[] Qe = new uint[94];
-    private static readonly byte[] AfterMps = new byte[94];
-    private static readonly byte[] AfterLps = new byte[94];
+    /// <summary>
+    /// A context's state is (index &lt;&lt; 1) | MPS; this maps a state to Qe (low 16 bits), the state after an MPS
+    /// (bits 16 to 23) and after an LPS (bits 24 to 31).
+    /// </summary>
+    private static readonly uint[] Transitions = new uint[94];
 
     /// <summary>Zero-coding context by orientation (0 LL, 1 HL, 2 LH, 3 HH) × 256 + the neighbours' significance.</summary>
     private static readonly byte[] ZeroContexts = new byte[4 * 256];
@@ -80,9 +82,8 @@ internal sealed class CodeBlockDecoder
             for (int mps = 0; mps < 2; mps++)
             {
                 int state = (i << 1) | mps;
-                Qe[state] = QeTable[i];
-                AfterMps[state] = (byte)((NmpsTable[i] << 1) | mps);
-                AfterLps[state] = (byte)((NlpsTable[i] << 1) | (mps ^ SwitchTable[i]));
+                uint afterMps = (uint)((NmpsTable[i] << 1) | mps), afterLps = (uint)((NlpsTable[i] << 1) | (mps ^ SwitchTable[i]));
+                Transitions[state] = QeTable[i] | (afterMps << 16) | (afterLps << 24);
             }
         }
 
@@ -242,19 +243,19 @@ internal sealed class CodeBlockDecoder
 
     /// <summary>Marks coefficient <paramref name="i"/> (a flag index) significant with its sign, for its neighbours' contexts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void BecomeSignificant(int i, int negative)
+    private static void BecomeSignificant(ref int flags, int i, int stride, int negative)
     {
-        int[] flags = _flags;
-        int stride = _stride;
-        flags[i - stride - 1] |= SigSE;
-        flags[i - stride] |= SigS | (negative * NegS);
-        flags[i - stride + 1] |= SigSW;
-        flags[i - 1] |= SigE | (negative * NegE);
-        flags[i] |= Significant | (negative * Negative);
-        flags[i + 1] |= SigW | (negative * NegW);
-        flags[i + stride - 1] |= SigNE;
-        flags[i + stride] |= SigN | (negative * NegN);
-        flags[i + stride + 1] |= SigNW;
+        // Every coefficient has a border of flags around it: the eight neighbours' indices are in the array.
+        ref int f = ref Unsafe.Add(ref flags, i);
+        Unsafe.Add(ref f, -stride - 1) |= SigSE;
+        Unsafe.Add(ref f, -stride) |= SigS | (negative * NegS);
+        Unsafe.Add(ref f, -stride + 1) |= SigSW;
+        Unsafe.Add(ref f, -1) |= SigE | (negative * NegE);
+        f |= Significant | (negative * Negative);
+        Unsafe.Add(ref f, 1) |= SigW | (negative * NegW);
+        Unsafe.Add(ref f, stride - 1) |= SigNE;
+        Unsafe.Add(ref f, stride) |= SigN | (negative * NegN);
+        Unsafe.Add(ref f, stride + 1) |= SigNW;
     }
 
     /// <summary>The sign of a newly significant coefficient with flags <paramref name="f"/>: 1 for negative (T.800 §D.3.2).</summary>
@@ -268,8 +269,9 @@ internal sealed class CodeBlockDecoder
     /// <summary>T.800 §D.3.1: insignificant coefficients with a significant neighbour.</summary>
     private void SignificancePass(int plane, int orientation, bool causal, bool raw)
     {
-        int[] flags = _flags;
-        int[] coefficients = _coefficients;
+        // Indices stay within the code-block and its border of flags (sized in Decode), so they are not checked again.
+        ref int flags = ref MemoryMarshal.GetArrayDataReference(_flags);
+        ref int coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
         byte[] states = _states;
         MqDecoder mq = _mq;
         int width = _width, height = _height, stride = _stride, zeroBase = orientation << 8;
@@ -281,7 +283,7 @@ internal sealed class CodeBlockDecoder
             for (int x = 0; x < width; x++)
             {
                 int i = top + x;
-                if (rows == 4 && ((flags[i] | flags[i + stride] | flags[i + (2 * stride)] | flags[i + (3 * stride)]) & 0xFF) == 0)
+                if (rows == 4 && ((Unsafe.Add(ref flags, i) | Unsafe.Add(ref flags, i + stride) | Unsafe.Add(ref flags, i + (2 * stride)) | Unsafe.Add(ref flags, i + (3 * stride))) & 0xFF) == 0)
                 {
                     // No coefficient of the column has a significant neighbour: none is coded in this pass.
                     continue;
@@ -289,7 +291,7 @@ internal sealed class CodeBlockDecoder
 
                 for (int k = 0; k < rows; k++, i += stride)
                 {
-                    int f = flags[i];
+                    int f = Unsafe.Add(ref flags, i);
                     if (causal && k == 3)
                     {
                         f &= CausalMask;
@@ -304,11 +306,11 @@ internal sealed class CodeBlockDecoder
                     if (bit != 0)
                     {
                         int negative = raw ? mq.RawBit() : DecodeSign(ref mq, states, f);
-                        BecomeSignificant(i, negative);
-                        coefficients[((y0 + k) * width) + x] = value;
+                        BecomeSignificant(ref flags, i, stride, negative);
+                        Unsafe.Add(ref coefficients, ((y0 + k) * width) + x) = value;
                     }
 
-                    flags[i] |= Visited;
+                    Unsafe.Add(ref flags, i) |= Visited;
                 }
             }
         }
@@ -319,8 +321,9 @@ internal sealed class CodeBlockDecoder
     /// <summary>T.800 §D.3.3: significant coefficients not coded in this bit-plane's significance pass.</summary>
     private void RefinementPass(int plane, bool causal, bool raw)
     {
-        int[] flags = _flags;
-        int[] coefficients = _coefficients;
+        // Indices stay within the code-block and its border of flags (sized in Decode), so they are not checked again.
+        ref int flags = ref MemoryMarshal.GetArrayDataReference(_flags);
+        ref int coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
         byte[] states = _states;
         MqDecoder mq = _mq;
         int width = _width, height = _height, stride = _stride;
@@ -332,14 +335,14 @@ internal sealed class CodeBlockDecoder
             for (int x = 0; x < width; x++)
             {
                 int i = top + x;
-                if (rows == 4 && ((flags[i] | flags[i + stride] | flags[i + (2 * stride)] | flags[i + (3 * stride)]) & Significant) == 0)
+                if (rows == 4 && ((Unsafe.Add(ref flags, i) | Unsafe.Add(ref flags, i + stride) | Unsafe.Add(ref flags, i + (2 * stride)) | Unsafe.Add(ref flags, i + (3 * stride))) & Significant) == 0)
                 {
                     continue;
                 }
 
                 for (int k = 0; k < rows; k++, i += stride)
                 {
-                    int f = flags[i];
+                    int f = Unsafe.Add(ref flags, i);
                     if ((f & (Significant | Visited)) != Significant)
                     {
                         continue;
@@ -360,8 +363,8 @@ internal sealed class CodeBlockDecoder
                         bit = mq.Decode(states, (f & Refined) != 0 ? 16 : (f & 0xFF) != 0 ? 15 : 14);
                     }
 
-                    coefficients[((y0 + k) * width) + x] += bit != 0 ? step : -step;
-                    flags[i] |= Refined;
+                    Unsafe.Add(ref coefficients, ((y0 + k) * width) + x) += bit != 0 ? step : -step;
+                    Unsafe.Add(ref flags, i) |= Refined;
                 }
             }
         }
@@ -372,8 +375,9 @@ internal sealed class CodeBlockDecoder
     /// <summary>T.800 §D.3.4: the coefficients not yet coded in this bit-plane, with run-length coding of empty columns.</summary>
     private void CleanupPass(int plane, int orientation, bool causal)
     {
-        int[] flags = _flags;
-        int[] coefficients = _coefficients;
+        // Indices stay within the code-block and its border of flags (sized in Decode), so they are not checked again.
+        ref int flags = ref MemoryMarshal.GetArrayDataReference(_flags);
+        ref int coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
         byte[] states = _states;
         MqDecoder mq = _mq;
         int width = _width, height = _height, stride = _stride, zeroBase = orientation << 8;
@@ -389,8 +393,8 @@ internal sealed class CodeBlockDecoder
                 int i = top + x;
                 int start = 0;
                 if (rows == 4
-                    && ((flags[i] | flags[i + stride] | flags[i + (2 * stride)]) & Busy) == 0
-                    && (flags[i + (3 * stride)] & lastBusy) == 0)
+                    && ((Unsafe.Add(ref flags, i) | Unsafe.Add(ref flags, i + stride) | Unsafe.Add(ref flags, i + (2 * stride))) & Busy) == 0
+                    && (Unsafe.Add(ref flags, i + (3 * stride)) & lastBusy) == 0)
                 {
                     if (mq.Decode(states, RunLengthContext) == 0)
                     {
@@ -400,21 +404,21 @@ internal sealed class CodeBlockDecoder
                     int run = mq.Decode(states, UniformContext) << 1;
                     run |= mq.Decode(states, UniformContext);
                     int at = i + (run * stride);
-                    int f = flags[at];
+                    int f = Unsafe.Add(ref flags, at);
                     if (causal && run == 3)
                     {
                         f &= CausalMask;
                     }
 
-                    BecomeSignificant(at, DecodeSign(ref mq, states, f));
-                    coefficients[((y0 + run) * width) + x] = value;
+                    BecomeSignificant(ref flags, at, stride, DecodeSign(ref mq, states, f));
+                    Unsafe.Add(ref coefficients, ((y0 + run) * width) + x) = value;
                     start = run + 1;
                     i = at + stride;
                 }
 
                 for (int k = start; k < rows; k++, i += stride)
                 {
-                    int f = flags[i];
+                    int f = Unsafe.Add(ref flags, i);
                     if ((f & (Significant | Visited)) == 0)
                     {
                         if (causal && k == 3)
@@ -424,12 +428,12 @@ internal sealed class CodeBlockDecoder
 
                         if (mq.Decode(states, ZeroContexts[zeroBase | (f & 0xFF)]) != 0)
                         {
-                            BecomeSignificant(i, DecodeSign(ref mq, states, f));
-                            coefficients[((y0 + k) * width) + x] = value;
+                            BecomeSignificant(ref flags, i, stride, DecodeSign(ref mq, states, f));
+                            Unsafe.Add(ref coefficients, ((y0 + k) * width) + x) = value;
                         }
                     }
 
-                    flags[i] &= ~Visited;
+                    Unsafe.Add(ref flags, i) &= ~Visited;
                 }
             }
         }
@@ -470,8 +474,11 @@ internal sealed class CodeBlockDecoder
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Decode(byte[] states, int context)
         {
-            int state = states[context];
-            uint qe = Qe[state];
+            // The states are 19 bytes and every context label is below 19; the transitions cover every state.
+            ref byte slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(states), context);
+            int state = slot;
+            uint transition = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Transitions), state);
+            uint qe = transition & 0xFFFF;
             _a -= qe;
             int bit;
             if ((_c >> 16) < qe)
@@ -479,12 +486,12 @@ internal sealed class CodeBlockDecoder
                 if (_a < qe)
                 {
                     bit = state & 1;
-                    states[context] = AfterMps[state];
+                    slot = (byte)(transition >> 16);
                 }
                 else
                 {
                     bit = (state & 1) ^ 1;
-                    states[context] = AfterLps[state];
+                    slot = (byte)(transition >> 24);
                 }
 
                 _a = qe;
@@ -500,12 +507,12 @@ internal sealed class CodeBlockDecoder
                 if (_a < qe)
                 {
                     bit = (state & 1) ^ 1;
-                    states[context] = AfterLps[state];
+                    slot = (byte)(transition >> 24);
                 }
                 else
                 {
                     bit = state & 1;
-                    states[context] = AfterMps[state];
+                    slot = (byte)(transition >> 16);
                 }
             }
 
@@ -526,6 +533,7 @@ internal sealed class CodeBlockDecoder
         }
 
         /// <summary>A bit of a raw segment: after 0xFF the next byte's high bit is stuffed; 1s past the end.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int RawBit()
         {
             if (_ct == 0)
@@ -557,6 +565,7 @@ internal sealed class CodeBlockDecoder
         private readonly int ByteAt(int index) => index < _end ? _data[index] : 0xFF;
 
         /// <summary>BYTEIN (§C.3.4): after 0xFF a byte above 0x8F is a marker (the end); else it holds 7 bits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void ByteIn()
         {
             if (ByteAt(_position) == 0xFF)
