@@ -134,6 +134,30 @@ internal sealed class TileDecoder(Codestream stream, PixelLayout layout, byte[] 
 
         List<ProgressionChange> volumes = coding.ProgressionChanges
             ?? [new ProgressionChange(0, 0, coding.Layers, mostResolutions, components.Length, coding.Order)];
+        // Volumes may overlap (packets already read are skipped), but not so much that walking them would take long.
+        long steps = 0, packets = 0;
+        foreach (TileComponent component in components)
+        {
+            packets += component.PrecinctCount() * coding.Layers;
+        }
+
+        foreach (ProgressionChange volume in volumes)
+        {
+            for (int c = volume.ComponentStart; c < Math.Min(volume.ComponentEnd, components.Length); c++)
+            {
+                Resolution[] resolutions = components[c].Resolutions;
+                for (int r = volume.ResolutionStart; r < Math.Min(volume.ResolutionEnd, resolutions.Length); r++)
+                {
+                    steps += (long)resolutions[r].Precincts.Length * Math.Min(volume.LayerEnd, coding.Layers);
+                }
+            }
+        }
+
+        if (steps > (4 * packets) + 65_536)
+        {
+            throw new RenderingException($"The progression order changes (POC) of tile {tile} of the JPEG 2000 codestream go over its {packets:N0} packets {steps:N0} times: they are corrupt.");
+        }
+
         var state = new PacketState { Body = 0, Packed = packed };
         foreach (ProgressionChange volume in volumes)
         {
@@ -384,7 +408,13 @@ internal sealed class TileDecoder(Codestream stream, PixelLayout layout, byte[] 
             bool open = last >= 0 && segments[last].Passes < segments[last].MostPasses;
             int room = open ? segments[last].MostPasses - segments[last].Passes : SegmentPasses(block.Passes, style);
             int taken = Math.Min(room, passes);
-            int length = bits.ReadBits(block.LengthBits + Log2(taken));
+            int lengthBits = block.LengthBits + Log2(taken);
+            if (lengthBits > 31)
+            {
+                throw new RenderingException("A packet header of the JPEG 2000 codestream codes a code-block's length in more than 31 bits: it is corrupt.");
+            }
+
+            int length = bits.ReadBits(lengthBits);
             if (open)
             {
                 segments[last] = segments[last] with { Length = segments[last].Length + length, Passes = segments[last].Passes + taken };

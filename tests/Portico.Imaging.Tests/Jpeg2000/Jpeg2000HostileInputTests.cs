@@ -114,6 +114,8 @@ public sealed class Jpeg2000HostileInputTests
         { "SOT of 12 bytes", "T.800 §A.4.2 has 10" },
         { "segment length 1", "claims 1 bytes" },
         { "stray bytes between tile-parts", "bytes 0001 at offset" },
+        { "9,000 overlapping progression volumes", "go over its" },
+        { "POC of 5 bytes", "not a whole number of progression changes" },
         { "32 bits allocated", "8 or 16 bits allocated" },
         { "2 samples per pixel", "1 or 3 samples per pixel" },
         { "colour layout for the grey stream", "has 1 component; the data set says 3 samples per pixel" },
@@ -162,6 +164,8 @@ public sealed class Jpeg2000HostileInputTests
             "tile-part longer than the stream" => With32(grey, sot + 6, 1_000_000),
             "SOT of 12 bytes" => With16(grey, sot + 2, 12),
             "segment length 1" => With16(grey, cod + 2, 1),
+            "9,000 overlapping progression volumes" => [.. grey.AsSpan(0, sot), .. Poc(Enumerable.Repeat<byte[]>([0, 0, 0, 3, 33, 1, 0], 9000).SelectMany(e => e).ToArray()), .. grey.AsSpan(sot)],
+            "POC of 5 bytes" => [.. grey.AsSpan(0, sot), .. Poc([0, 0, 0, 3, 33]), .. grey.AsSpan(sot)],
             "stray bytes between tile-parts" => [.. grey.AsSpan(0, sot), 0x00, 0x01, .. grey.AsSpan(sot)],
             _ => grey,
         };
@@ -280,6 +284,9 @@ public sealed class Jpeg2000HostileInputTests
             }
         }
     }
+
+    /// <summary>A POC marker segment (T.800 §A.6.6) of the given entries.</summary>
+    private static byte[] Poc(byte[] entries) => [0xFF, 0x5F, (byte)((entries.Length + 2) >> 8), (byte)(entries.Length + 2), .. entries];
 
     private static byte[] With(byte[] stream, int at, byte value)
     {
