@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 need_packages=()
 command -v dcmdump >/dev/null 2>&1 || need_packages+=(dcmtk)
+command -v opj_compress >/dev/null 2>&1 || need_packages+=(libopenjp2-tools)
 command -v pngtopnm >/dev/null 2>&1 || need_packages+=(netpbm)
 { command -v Orthanc || [ -x /usr/sbin/Orthanc ]; } >/dev/null 2>&1 || need_packages+=(orthanc)
 [ -e /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need_packages+=(orthanc-dicomweb)
