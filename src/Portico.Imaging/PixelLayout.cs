@@ -91,7 +91,7 @@ public sealed record PixelLayout
             throw new RenderingException($"Pixels of {BitsAllocated} bits allocated, {BitsStored} stored, high bit {HighBit} cannot be shown.");
         }
 
-        bool known = (Photometric, SamplesPerPixel) is ("MONOCHROME1" or "MONOCHROME2" or "PALETTE COLOR", 1) or ("RGB" or "YBR_FULL", 3) or ("YBR_FULL_422", 3);
+        bool known = (Photometric, SamplesPerPixel) is ("MONOCHROME1" or "MONOCHROME2" or "PALETTE COLOR", 1) or ("RGB" or "YBR_FULL" or "YBR_RCT" or "YBR_ICT", 3) or ("YBR_FULL_422", 3);
         if (!known)
         {
             throw new RenderingException($"Photometric interpretation {(Photometric.Length > 0 ? Photometric : "(none)")} with {SamplesPerPixel} samples per pixel cannot be shown.");

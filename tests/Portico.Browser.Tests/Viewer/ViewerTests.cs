@@ -14,8 +14,9 @@ namespace Portico.Browser.Tests.Viewer;
 
 /// <summary>
 /// The image viewer as a physician uses it: from the study page's series thumbnails to the viewer, stepping through a
-/// CT series, a window preset, the frames of a multi-frame instance and its cine play, and a series stored in a form
-/// the server cannot decode, which says so instead of showing a broken picture.
+/// CT series by button, key and wheel, windows (a preset, typed, dragged), annotations, zoom, pan and a measured length,
+/// the frames of a multi-frame instance and its cine play, a JPEG 2000 image, and a series stored in a form the server
+/// cannot draw, which says so instead of showing a broken picture.
 /// </summary>
 public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : BrowserTest<PorticoServer>(server, browser)
 {
@@ -23,7 +24,7 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
     public async Task A_study_is_viewed_image_by_image_and_frame_by_frame_with_windows()
     {
         string study = UidGenerator.NewUid();
-        string ct = UidGenerator.NewUid(), cine = UidGenerator.NewUid(), j2k = UidGenerator.NewUid();
+        string ct = UidGenerator.NewUid(), cine = UidGenerator.NewUid(), j2k = UidGenerator.NewUid(), bigEndian = UidGenerator.NewUid();
         string[] ctImages = new string[3];
         for (int i = 0; i < 3; i++)
         {
@@ -32,12 +33,14 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
 
         await UploadAsync("SC_rgb_rle_2frame.dcm", study, cine, 2, 1, "Loop");
         await UploadAsync("JPEG2000.dcm", study, j2k, 3, 1, "Compressed");
+        await UploadAsync("rtdose_expb.dcm", study, bigEndian, 4, 1, "Big endian");
 
         IPage page = await SignInAsync(path: $"/studies/{study}");
         ILocator series = page.GetByRole(AriaRole.Table, new() { Name = "Series" });
         await ExpectLoadedAsync(series.Locator($"a[href*='series={ct}'] img"));
-        // The JPEG 2000 series has no picture the server can draw: a placeholder instead of a broken image.
-        await Expect(series.Locator($"a[href*='series={j2k}'] .series-thumb-empty")).ToBeVisibleAsync();
+        // The JPEG 2000 series is drawn by the server; the big endian one cannot be: a placeholder instead of a broken image.
+        await ExpectLoadedAsync(series.Locator($"a[href*='series={j2k}'] img"));
+        await Expect(series.Locator($"a[href*='series={bigEndian}'] .series-thumb-empty")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "View images" }).ClickAsync();
         await WaitForUrlAsync(page, $"**/studies/{study}/viewer");
@@ -191,9 +194,14 @@ public sealed class ViewerTests(PorticoServer server, BrowserSession browser) : 
         await page.Locator("button[data-play]").ClickAsync();
         await Expect(page.Locator("button[data-play]")).ToHaveTextAsync("Play");
 
-        // The series the server cannot decode says why.
+        // The JPEG 2000 image, decoded by the server.
         await page.Locator($"button[data-series='{j2k}']").ClickAsync();
-        await Expect(page.Locator("[data-viewer-refusal]")).ToContainTextAsync("cannot decode pixel data stored as JPEG 2000");
+        await Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/frames/1/rendered$"));
+        await ExpectLoadedAsync(image);
+
+        // The series the server cannot draw says why.
+        await page.Locator($"button[data-series='{bigEndian}']").ClickAsync();
+        await Expect(page.Locator("[data-viewer-refusal]")).ToContainTextAsync("stored big endian");
         await Expect(image).ToHaveCountAsync(0);
     }
 

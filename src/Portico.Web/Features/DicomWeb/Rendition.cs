@@ -7,8 +7,9 @@ using Portico.Imaging;
 namespace Portico.Web.Features.DicomWeb;
 
 /// <summary>
-/// One frame of a stored instance made into a picture for a browser: native, RLE Lossless, JPEG Lossless and JPEG-LS pixel data rendered to PNG
-/// (<see cref="FrameRenderer"/>), JPEG baseline frames sent as stored (a browser decodes them itself).
+/// One frame of a stored instance made into a picture for a browser: native, RLE Lossless, JPEG (baseline, extended,
+/// progressive, lossless), JPEG-LS and JPEG 2000 pixel data decoded and rendered to PNG (<see cref="FrameRenderer"/>);
+/// baseline JPEG frames are sent as stored when no window is asked for (a browser decodes them itself).
 /// </summary>
 internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCount)
 {
@@ -18,6 +19,11 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
     public const string Jpeg = "image/jpeg";
 
     private const string JpegBaseline = "1.2.840.10008.1.2.4.50";
+
+    /// <summary>JPEG extended (Process 2 and 4, 8 or 12 bits) and the retired progressive (Process 10 and 12): decoded by Portico.</summary>
+    private const string JpegExtended = "1.2.840.10008.1.2.4.51";
+
+    private const string JpegProgressive = "1.2.840.10008.1.2.4.55";
 
     private const string RleLossless = "1.2.840.10008.1.2.5";
 
@@ -30,6 +36,11 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
     private const string JpegLs = "1.2.840.10008.1.2.4.80";
 
     private const string JpegLsNearLossless = "1.2.840.10008.1.2.4.81";
+
+    /// <summary>JPEG 2000, lossless only and lossy: decoded by Portico.</summary>
+    private const string Jpeg2000Lossless = "1.2.840.10008.1.2.4.90";
+
+    private const string Jpeg2000 = "1.2.840.10008.1.2.4.91";
 
     /// <summary>What the caller asked for: which frame (1-based), the window, the largest size, and whether JPEG is acceptable.</summary>
     public sealed record Request(int Frame, VoiWindow? Window, (int Width, int Height)? Viewport, bool AcceptsPng, bool AcceptsJpeg);
@@ -79,8 +90,8 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         }
 
         string syntax = frames.TransferSyntaxUid;
-        string? refusal = syntax is JpegBaseline || Decodable(syntax) ? null : Undecodable(syntax);
-        return new Description(layout.Rows, layout.Columns, frames.Count, layout.Windows, layout.IsMonochrome && syntax != JpegBaseline, FrameRate(frames.Dataset), refusal, ImageFacts.From(frames.Dataset));
+        string? refusal = Decodable(syntax) ? null : Undecodable(syntax);
+        return new Description(layout.Rows, layout.Columns, frames.Count, layout.Windows, layout.IsMonochrome, FrameRate(frames.Dataset), refusal, ImageFacts.From(frames.Dataset));
     }
 
     /// <summary>The rate a multi-frame instance was recorded at (Recommended Display Frame Rate, Cine Rate, Frame Time), else 0.</summary>
@@ -95,9 +106,10 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         return rate > 0 ? rate : frameTime > 0 ? 1000 / frameTime : 0;
     }
 
-    /// <summary>Pixel data Portico decodes and renders itself: native (little endian), RLE Lossless, JPEG Lossless, JPEG-LS.</summary>
+    /// <summary>Pixel data Portico decodes and renders itself: native (little endian), RLE Lossless, JPEG, JPEG-LS, JPEG 2000.</summary>
     private static bool Decodable(string syntax) =>
-        syntax == TransferSyntax.ExplicitVRLittleEndian.Uid || syntax is RleLossless or JpegLossless or JpegLosslessSv1 or JpegLs or JpegLsNearLossless;
+        syntax == TransferSyntax.ExplicitVRLittleEndian.Uid
+        || syntax is RleLossless or JpegBaseline or JpegExtended or JpegProgressive or JpegLossless or JpegLosslessSv1 or JpegLs or JpegLsNearLossless or Jpeg2000Lossless or Jpeg2000;
 
     private static string Undecodable(string syntax) =>
         $"Portico cannot decode pixel data stored as {TransferSyntax.Find(syntax)?.Name ?? syntax} to show it. Retrieve the frames or the instance instead.";
@@ -122,25 +134,21 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
         }
 
         string syntax = frames.TransferSyntaxUid;
-        if (syntax is not JpegBaseline && !Decodable(syntax))
+        if (!Decodable(syntax))
         {
             throw new FrameException(Undecodable(syntax));
         }
 
-        if (syntax == JpegBaseline)
+        // A baseline JPEG frame is sent as stored when it can be: the browser decodes it, and nothing is lost by a
+        // second compression. With a window, or to a client that takes only PNG, it is decoded and rendered.
+        if (syntax == JpegBaseline && request.AcceptsJpeg && (request.Window is null || !layout.IsMonochrome) && request.Viewport is null)
         {
-            // Sent as stored: Portico has no JPEG codec, and a browser decodes baseline JPEG itself.
-            if (!request.AcceptsJpeg || request.Window is not null)
-            {
-                throw new FrameException("This frame is stored as baseline JPEG and is sent as stored (image/jpeg), without a window applied.");
-            }
-
             return new Rendition(Jpeg, await frames.ReadFrameAsync(stored, request.Frame, MaxFrameBytes, cancellationToken), frames.Count);
         }
 
         if (!request.AcceptsPng)
         {
-            throw new FrameException("Rendered frames are answered as image/png (JPEG baseline frames as image/jpeg).");
+            throw new FrameException("Rendered frames are answered as image/png (baseline JPEG frames as stored, image/jpeg, when no window or viewport is asked for).");
         }
 
         byte[] frame = await frames.ReadFrameAsync(stored, request.Frame, MaxFrameBytes, cancellationToken);
@@ -193,8 +201,10 @@ internal sealed record Rendition(string ContentType, byte[] Bytes, int FrameCoun
     private static (PixelLayout Layout, byte[] Pixels, bool Planar) Decode(string syntax, PixelLayout layout, byte[] frame) => syntax switch
     {
         RleLossless => (layout, RleDecoder.Decode(layout, frame), true),
+        JpegBaseline or JpegExtended or JpegProgressive => (JpegDctDecoder.DecodedLayout(layout, frame), JpegDctDecoder.Decode(layout, frame), false),
         JpegLossless or JpegLosslessSv1 => (layout, JpegLosslessDecoder.Decode(layout, frame), false),
         JpegLs or JpegLsNearLossless => (layout, JpegLsDecoder.Decode(layout, frame), false),
+        Jpeg2000Lossless or Jpeg2000 => (layout with { Photometric = Jpeg2000Decoder.RenderedPhotometric(layout), Planar = false }, Jpeg2000Decoder.Decode(layout, frame), false),
         _ => (layout, frame, layout.Planar),
     };
 }
