@@ -199,6 +199,29 @@ public sealed class Jpeg2000DecoderTests
         }
     }
 
+    /// <summary>Some DICOM writers store a JP2 file instead of a bare codestream: its contiguous codestream box is decoded.</summary>
+    [Theory]
+    [InlineData("ct 64x48 1 12 s", "")]
+    [InlineData("gradient 40x30 3 8 u", "-mct 1 -n 4")]
+    public void Decode_Jp2File_DecodesItsCodestream(string image, string options)
+    {
+        (int[] samples, int width, int height, int components, int bits, bool signed) = Parse(image);
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            byte[] jp2 = OpenJpeg.Compress(directory, samples, width, height, components, bits, signed, options, "jp2");
+            Assert.Equal("jP  "u8.ToArray(), jp2[4..8]);
+
+            byte[] ours = Jpeg2000Decoder.Decode(Jpeg2000Images.Layout(width, height, components, bits, signed), jp2);
+
+            Assert.Equal(Jpeg2000Images.Native(samples, bits), ours);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Parses "kind WxH components bits s|u" and makes the image.</summary>
     internal static (int[] Samples, int Width, int Height, int Components, int Bits, bool Signed) Parse(string image)
     {
