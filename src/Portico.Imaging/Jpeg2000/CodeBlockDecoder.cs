@@ -516,20 +516,25 @@ internal sealed class CodeBlockDecoder
                 }
             }
 
-            do
+            // RENORMD, the shifts that bring A back to 0x8000 or more taken together, a byte read whenever CT runs out.
+            int shifts = System.Numerics.BitOperations.LeadingZeroCount(_a) - 16;
+            while (true)
             {
                 if (_ct == 0)
                 {
                     ByteIn();
                 }
 
-                _a <<= 1;
-                _c <<= 1;
-                _ct--;
+                int n = Math.Min(shifts, _ct);
+                _a <<= n;
+                _c <<= n;
+                _ct -= n;
+                shifts -= n;
+                if (shifts == 0)
+                {
+                    return bit;
+                }
             }
-            while ((_a & 0x8000) == 0);
-
-            return bit;
         }
 
         /// <summary>A bit of a raw segment: after 0xFF the next byte's high bit is stuffed; 1s past the end.</summary>

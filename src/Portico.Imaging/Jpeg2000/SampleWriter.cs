@@ -16,6 +16,16 @@ internal static class SampleWriter
         int width = tx1 - tx0, height = ty1 - ty0;
         int decoded = Math.Min(samples, components.Length);
         Span<int> pixel = stackalloc int[3];
+        Span<int> low = stackalloc int[3], high = stackalloc int[3], shift = stackalloc int[3];
+        for (int c = 0; c < decoded; c++)
+        {
+            // T.800 §G.1.2: unsigned components are shifted up by half their range; each is clamped to its range.
+            ComponentInfo info = components[c].Info;
+            low[c] = info.Signed ? -(1 << (info.Precision - 1)) : 0;
+            high[c] = info.Signed ? (1 << (info.Precision - 1)) - 1 : (1 << info.Precision) - 1;
+            shift[c] = info.Signed ? 0 : 1 << (info.Precision - 1);
+        }
+
         for (int y = 0; y < height; y++)
         {
             int source = y * width;
@@ -52,10 +62,7 @@ internal static class SampleWriter
 
                 for (int c = 0; c < decoded; c++, target += bytes)
                 {
-                    ComponentInfo info = components[c].Info;
-                    int value = info.Signed
-                        ? Math.Clamp(pixel[c], -(1 << (info.Precision - 1)), (1 << (info.Precision - 1)) - 1)
-                        : Math.Clamp(pixel[c] + (1 << (info.Precision - 1)), 0, (1 << info.Precision) - 1);
+                    int value = Math.Clamp(pixel[c] + shift[c], low[c], high[c]);
                     output[target] = (byte)value;
                     if (bytes == 2)
                     {

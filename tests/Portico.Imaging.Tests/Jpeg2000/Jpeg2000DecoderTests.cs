@@ -64,6 +64,14 @@ public sealed class Jpeg2000DecoderTests
         { "ct 64x64 1 12 u", "-d 7,9 -T 3,4 -t 20,30 -n 3" },
         { "ct 64x64 1 12 u", "-r 10,1 -POC T1=0,0,2,2,1,RPCL/T1=2,0,2,6,1,LRCP -n 5" },
         { "flat 64x64 1 16 u", "" },
+        { "noise 30x20 1 2 u", "-n 2" },
+        { "noise 30x20 1 3 s", "-n 2" },
+        { "noise 64x64 1 8 s", "" },
+        { "ct 64x64 1 10 u", "-n 4" },
+        { "ct 64x64 1 14 s", "-n 4 -M 9" },
+        { "edges 45x33 3 12 u", "-mct 0 -n 3 -p PCRL -c [16,16]" },
+        { "edges 45x33 1 12 u", "-n 3" },
+        { "noise 45x33 3 12 u", "-mct 1 -n 3" },
     };
 
     [Theory]
@@ -110,6 +118,12 @@ public sealed class Jpeg2000DecoderTests
         { "ct 100x80 1 12 s", "-r 50,20 -M 1" },
         { "gradient 60x50 3 8 u", "-r 15" },
         { "ct 64x64 1 12 u", "-I -ROI c=0,U=10" },
+        { "ct 64x64 1 16 u", "-I -r 1 -n 2" },
+
+        // Full-range colour edges through the RCT need more bits than OpenJPEG's two guard bits give: its "lossless"
+        // streams of them are not (opj_decompress does not get the original back either).
+        { "edges 45x33 3 12 u", "-mct 1 -n 3 -p PCRL -c [16,16]" },
+        { "edges 45x33 3 12 u", "-mct 1 -n 3" },
     };
 
     /// <summary>
@@ -192,6 +206,84 @@ public sealed class Jpeg2000DecoderTests
             byte[] ours = Jpeg2000Decoder.Decode(Jpeg2000Images.Layout(width, height, components, bits, signed), codestream);
 
             Assert.Equal(Jpeg2000Images.Native(samples, bits), ours);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Some DICOM writers store a JP2 file instead of a bare codestream: its contiguous codestream box is decoded.</summary>
+    [Theory]
+    [InlineData("ct 64x48 1 12 s", "")]
+    [InlineData("gradient 40x30 3 8 u", "-mct 1 -n 4")]
+    public void Decode_Jp2File_DecodesItsCodestream(string image, string options)
+    {
+        (int[] samples, int width, int height, int components, int bits, bool signed) = Parse(image);
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            byte[] jp2 = OpenJpeg.Compress(directory, samples, width, height, components, bits, signed, options, "jp2");
+            Assert.Equal("jP  "u8.ToArray(), jp2[4..8]);
+
+            byte[] ours = Jpeg2000Decoder.Decode(Jpeg2000Images.Layout(width, height, components, bits, signed), jp2);
+
+            Assert.Equal(Jpeg2000Images.Native(samples, bits), ours);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>A fourth component (alpha) beside three colour ones is decoded past and left out of the frame.</summary>
+    [Theory]
+    [InlineData("-mct 0")]
+    [InlineData("-mct 1 -SOP -EPH -p CPRL")]
+    public void Decode_FourComponents_GivesTheFirstThree(string options)
+    {
+        int[] samples = Jpeg2000Images.Make("gradient", 40, 30, 4, 8, false, 9);
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            byte[] codestream = OpenJpeg.Compress(directory, samples, 40, 30, 4, 8, false, $"{options} -n 4");
+
+            byte[] ours = Jpeg2000Decoder.Decode(Jpeg2000Images.Layout(40, 30, 3, 8, false), codestream);
+
+            int[] colour = [.. samples.Where((_, i) => i % 4 != 3)];
+            Assert.Equal(Jpeg2000Images.Native(colour, 8), ours);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Components subsampled in SIZ (here 4:2:0 from raw YUV) are refused with a message saying so.</summary>
+    [Fact]
+    public void Decode_SubsampledComponents_ThrowsRenderingException()
+    {
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            string input = Path.Combine(directory, "in.raw"), output = Path.Combine(directory, "out.j2k");
+            File.WriteAllBytes(input, new byte[(32 * 32) + (2 * 16 * 16)]);
+            var start = new System.Diagnostics.ProcessStartInfo("opj_compress") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string argument in (string[])["-i", input, "-o", output, "-F", "32,32,3,8,u@1x1:2x2:2x2", "-n", "3"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using (var process = System.Diagnostics.Process.Start(start)!)
+            {
+                process.StandardOutput.ReadToEnd();
+                process.WaitForExit();
+                Assert.Equal(0, process.ExitCode);
+            }
+
+            var ex = Assert.Throws<RenderingException>(() => Jpeg2000Decoder.Decode(Jpeg2000Images.Layout(32, 32, 3, 8, false), File.ReadAllBytes(output)));
+
+            Assert.Contains("Component 1 of the JPEG 2000 codestream is subsampled 2 × 2", ex.Message, StringComparison.Ordinal);
         }
         finally
         {

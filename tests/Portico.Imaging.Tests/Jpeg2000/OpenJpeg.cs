@@ -12,14 +12,15 @@ internal static class OpenJpeg
 {
     /// <summary>
     /// Compresses <paramref name="samples"/> (interleaved, one per component per pixel) of <paramref name="bits"/>
-    /// bits, signed or not, with <paramref name="options"/> (opj_compress's, space separated) into a .j2k codestream.
+    /// bits, signed or not, with <paramref name="options"/> (opj_compress's, space separated) into a .j2k codestream
+    /// (or a JP2 file for <paramref name="extension"/> "jp2").
     /// </summary>
-    public static byte[] Compress(string directory, int[] samples, int width, int height, int components, int bits, bool signed, string options)
+    public static byte[] Compress(string directory, int[] samples, int width, int height, int components, int bits, bool signed, string options, string extension = "j2k")
     {
         // opj_compress reads no raw samples of 1 bit; a PGM of maximum value 1 gives them.
         bool pgm = bits == 1 && components == 1 && !signed;
         string input = Path.Combine(directory, $"{Guid.NewGuid():N}.{(pgm ? "pgm" : "rawl")}");
-        string output = Path.Combine(directory, $"{Guid.NewGuid():N}.j2k");
+        string output = Path.Combine(directory, $"{Guid.NewGuid():N}.{extension}");
         File.WriteAllBytes(input, pgm ? [.. System.Text.Encoding.ASCII.GetBytes($"P5\n{width} {height}\n1\n"), .. samples.Select(s => (byte)s)] : ToRaw(samples, width, height, components, bits));
         var arguments = new List<string> { "-i", input, "-o", output };
         if (!pgm)
