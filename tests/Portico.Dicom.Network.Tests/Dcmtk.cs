@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Portico.Tests.Shared;
 
 namespace Portico.Dicom.Network.Tests;
 
@@ -7,31 +7,8 @@ internal static class Dcmtk
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(Path.Combine("/usr/bin", tool))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {tool}.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        ExternalProgram.Result result = await ExternalProgram.RunAsync(tool, arguments, TimeSpan.FromSeconds(60), cancellationToken: cancellationToken);
+        return (result.ExitCode, result.Messages);
     }
 
     public static Task<(int ExitCode, string Output)> EchoAsync(int port, string calledAETitle, CancellationToken cancellationToken, params string[] extra) =>

@@ -134,40 +134,7 @@ internal static class ReferenceImages
 
     private static (int ExitCode, byte[] Output, string Error) Run(string program, string[] arguments)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"'{program}' is not installed. Run scripts/test.sh as root, which installs DCMTK (dcmj2pnm) and netpbm (pngtopnm).", ex);
-        }
-
-        using (process)
-        {
-            using var output = new MemoryStream();
-            Task copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{program} did not finish in 30 seconds.");
-            }
-
-            copy.GetAwaiter().GetResult();
-            return (process.ExitCode, output.ToArray(), error.GetAwaiter().GetResult());
-        }
+        ExternalProgram.Result result = ExternalProgram.Run(program, arguments, TimeSpan.FromSeconds(30));
+        return (result.ExitCode, result.Output, result.Error);
     }
 }

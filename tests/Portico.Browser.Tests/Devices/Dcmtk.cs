@@ -59,16 +59,7 @@ internal static class Dcmtk
         throw new TimeoutException($"storescp did not listen on port {port}.");
     }
 
-    private static Process Launch(string tool, params string[] arguments)
-    {
-        string path = Path.Combine("/usr/bin", tool);
-        Assert.True(File.Exists(path), $"{path} is missing: run scripts/test.sh, which installs DCMTK.");
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["TCP_NODELAY"] = "1";
-        LoopbackOnly.Apply(start);
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        return Process.Start(start)!;
-    }
+    private static Process Launch(string tool, params string[] arguments) => ExternalProgram.Start(tool, arguments, LoopbackOnly.Apply);
 
     private static int FreePort()
     {

@@ -4,6 +4,7 @@ using Portico.Dicom.Dictionary;
 using Portico.Dicom.Documents;
 using Portico.Dicom.IO;
 using Portico.Dicom.Uids;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Dicom.Tests.Documents;
@@ -100,16 +101,7 @@ public sealed class EncapsulatedPdfTests
 
     private static async Task<(int Code, string Output)> RunAsync(string tool, string[] arguments)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start (DCMTK is installed by scripts/test.sh).");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return (process.ExitCode, await stdout + await stderr);
+        ExternalProgram.Result result = await ExternalProgram.RunAsync(tool, arguments, cancellationToken: Ct);
+        return (result.ExitCode, result.Messages);
     }
 }

@@ -11,46 +11,12 @@ internal static class ExternalTool
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        using Process process = Start(tool, arguments);
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        ExternalProgram.Result result = await ExternalProgram.RunAsync(tool, arguments, timeout, LoopbackOnly.Apply, cancellationToken);
+        return (result.ExitCode, result.Messages);
     }
 
-    /// <summary>Starts a long-running tool (storescp, Orthanc); the caller kills it.</summary>
-    public static Process Start(string tool, IEnumerable<string> arguments)
-    {
-        // DCMTK installs in /usr/bin, Debian's Orthanc in /usr/sbin.
-        string path = new[] { "/usr/bin", "/usr/sbin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException($"{tool} is missing from /usr/bin and /usr/sbin: run scripts/test.sh, which installs DCMTK and Orthanc.");
-
-        var info = new ProcessStartInfo(path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["TCP_NODELAY"] = "1";
-        LoopbackOnly.Apply(info);
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {tool}.");
-    }
+    /// <summary>Starts a long-running tool (storescp, Orthanc) kept on 127.0.0.1; the caller kills it.</summary>
+    public static Process Start(string tool, IEnumerable<string> arguments) => ExternalProgram.Start(tool, arguments, LoopbackOnly.Apply);
 
     public static int FreePort()
     {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Index;
 using Portico.Index.Access;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Web.Tests.StressTests;
@@ -491,17 +492,9 @@ public sealed class StressTestsApiTests(PorticoFactory factory) : IClassFixture<
 
     private static async Task<string> RunAsync(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start (DCMTK is installed by scripts/test.sh).");
-        string output = await process.StandardOutput.ReadToEndAsync(Ct) + await process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, $"{tool} failed: {output}");
-        return output;
+        ExternalProgram.Result result = await ExternalProgram.RunAsync(tool, arguments, cancellationToken: Ct);
+        Assert.True(result.ExitCode == 0, $"{tool} failed: {result.Messages}");
+        return result.Messages;
     }
 }
 
