@@ -287,4 +287,25 @@ public sealed class JpegDctDecoderTests
         bool ybr = layout.Photometric == "YBR_FULL";
         ReferenceImages.AssertWithin(ReferenceImages.Dcm2Pnm(image.Path), ours.AsPnm(), ybr ? -5 : -1, ybr ? 4 : 1, file);
     }
+
+    /// <summary>
+    /// Grey 12-bit frames rendered through a window (the range of the decoded values) as DCMTK's dcmj2pnm renders the
+    /// file through the same window: within the renderers' own difference (0 to 1, see GreyRenderingTests) and the
+    /// IDCT's ±1 carried through a window some thousands wide (at most one grey level more either way).
+    /// </summary>
+    [Theory]
+    [InlineData("JPEG-lossy.dcm")]
+    [InlineData("JPGExtended.dcm")]
+    public void Render_DecodedGreyFrame_WithinRoundingOfDcm2pnm(string file)
+    {
+        var image = SampleImage.Open(file);
+        byte[] decoded = JpegDctDecoder.Decode(image.Layout, image.StoredFrame(0));
+        VoiWindow window = FrameRenderer.RangeWindow(image.Layout, decoded);
+        Assert.True(window.Width >= 255, $"{file}: a window of {window.Width} would magnify the IDCT's ±1.");
+
+        RenderedImage ours = FrameRenderer.Render(JpegDctDecoder.DecodedLayout(image.Layout, image.StoredFrame(0)), decoded, window);
+
+        string center = window.Center.ToString(System.Globalization.CultureInfo.InvariantCulture), width = window.Width.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ReferenceImages.AssertWithin(ReferenceImages.Dcm2Pnm(image.Path, "+Ww", center, width), ours.AsPnm(), -1, 2, file);
+    }
 }
