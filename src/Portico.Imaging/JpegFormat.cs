@@ -2,9 +2,9 @@ namespace Portico.Imaging;
 
 /// <summary>
 /// What tells the marker streams of <see cref="JpegLosslessDecoder"/> (ITU-T T.81 Annex H),
-/// <see cref="JpegDctDecoder"/> (T.81 Annexes F and G) and <see cref="JpegLsDecoder"/> (ITU-T T.87) apart for <see cref="JpegSegments"/> and <see cref="JpegFrameHeader"/>:
-/// the names their messages use, which codes after 0xFF are markers, how long a DRI may be, and the checks of a frame
-/// header that differ.
+/// <see cref="JpegDctDecoder"/> (T.81 Annexes F and G) and <see cref="JpegLsDecoder"/> (ITU-T T.87) apart for
+/// <see cref="JpegSegments"/> and <see cref="JpegFrameHeader"/>: the names their messages use, which codes after 0xFF
+/// are markers, how long a DRI may be, and the checks of a frame header that differ.
 /// </summary>
 /// <param name="name">The format's name in messages: "JPEG Lossless" or "JPEG-LS".</param>
 /// <param name="frameMarker">The start of frame marker's name: "SOF3" or "SOF55".</param>

@@ -4,10 +4,10 @@ using System.Runtime.InteropServices;
 namespace Portico.Imaging;
 
 /// <summary>
-/// The marker stream that <see cref="JpegLosslessDecoder"/> and <see cref="JpegLsDecoder"/> share (T.81 Annex B, T.87
-/// Annex C): markers after fill bytes, segments by their lengths, DRI, segments that carry nothing the decoding needs,
-/// the restart markers between intervals, the layout's checks, and the decoded samples written out. Messages name the
-/// <see cref="JpegFormat"/>. The scans' entropy-coded data is each decoder's own.
+/// The marker stream that <see cref="JpegLosslessDecoder"/>, <see cref="JpegDctDecoder"/> and <see cref="JpegLsDecoder"/>
+/// share (T.81 Annex B, T.87 Annex C): markers after fill bytes, segments by their lengths, DRI, segments that carry
+/// nothing the decoding needs, the restart markers between intervals, the layout's checks, and the decoded samples
+/// written out. Messages name the <see cref="JpegFormat"/>. The scans' entropy-coded data is each decoder's own.
 /// </summary>
 internal static class JpegSegments
 {

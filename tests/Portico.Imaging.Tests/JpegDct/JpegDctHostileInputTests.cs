@@ -165,6 +165,37 @@ public sealed class JpegDctHostileInputTests
         }
     }
 
+    /// <summary>
+    /// Decoding allocates its output, the tables and, from a pool, the planes: nothing per block. pydicom's 1024 × 256
+    /// 12-bit frame (4,096 blocks) and dcmcjpeg's progressive 512 × 512 frame allocate little beyond their output (the
+    /// pool's arrays are rented once by an earlier decode).
+    /// </summary>
+    [Fact]
+    public void Decode_Frame_AllocatesLittleBeyondItsOutput()
+    {
+        string directory = ReferenceImages.NewTempDirectory();
+        try
+        {
+            string progressive = Path.Combine(directory, "progressive.dcm");
+            Dcmtk.Convert("dcmcjpeg", DicomSamples.Pydicom("image_dfl.dcm"), progressive, "+ep");
+            foreach (SampleImage image in (SampleImage[])[SampleImage.Open("JPEG-lossy.dcm"), SampleImage.Open(progressive)])
+            {
+                byte[] frame = image.StoredFrame(0);
+                JpegDctDecoder.Decode(image.Layout, frame);
+
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                byte[] output = JpegDctDecoder.Decode(image.Layout, frame);
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+                Assert.True(allocated < output.Length + (64 * 1024), $"{image.Path}: {allocated:N0} bytes allocated for an output of {output.Length:N0}.");
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>A layout whose FrameBytes is the decoder's output size (a YBR_FULL_422 layout's are subsampled).</summary>
     private static PixelLayout DecodedSize(PixelLayout layout) => layout.Photometric == "YBR_FULL_422" ? layout with { Photometric = "YBR_FULL" } : layout;
 
