@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using Portico.Dicom.Data;
 using Portico.Dicom.Dictionary;
 using Portico.Dicom.IO;
 using Portico.Dicom.Uids;
 using Portico.Dicom.Values;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Imaging.Tests;
@@ -18,40 +18,8 @@ internal static class Dcmtk
     /// <summary>Runs <paramref name="program"/> on <paramref name="input"/>, writing <paramref name="output"/>; fails the test if it fails.</summary>
     public static void Convert(string program, string input, string output, params string[] options)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in (string[])[.. options, input, output])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"'{program}' is not installed. Run scripts/test.sh as root, which installs DCMTK.", ex);
-        }
-
-        using (process)
-        {
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{program} did not finish in 30 seconds.");
-            }
-
-            string messages = stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult();
-            Assert.True(process.ExitCode == 0 && File.Exists(output), $"{program} {string.Join(' ', options)} {input} failed ({process.ExitCode}): {messages}");
-        }
+        ExternalProgram.Result result = ExternalProgram.Run(program, [.. options, input, output], TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0 && File.Exists(output), $"{program} {string.Join(' ', options)} {input} failed ({result.ExitCode}): {result.Messages}");
     }
 
     /// <summary>The native twin of a pydicom file: the file itself, or dcmdrle's decompression of an RLE one into <paramref name="directory"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Portico.Dicom.Data;
 using Portico.Dicom.Dictionary;
 using Portico.Dicom.Documents;

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Imaging.Tests.Jpeg2000;
@@ -90,39 +90,8 @@ internal static class OpenJpeg
 
     private static void Run(string program, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"'{program}' is not installed. Run scripts/test.sh as root, which installs libopenjp2-tools.", ex);
-        }
-
-        using (process)
-        {
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{program} did not finish in 30 seconds.");
-            }
-
-            string messages = stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult();
-            Assert.True(process.ExitCode == 0 && !messages.Contains("ERROR", StringComparison.Ordinal), $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {messages}");
-        }
+        string[] list = [.. arguments];
+        ExternalProgram.Result result = ExternalProgram.Run(program, list, TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0 && !result.Messages.Contains("ERROR", StringComparison.Ordinal), $"{program} {string.Join(' ', list)} failed ({result.ExitCode}): {result.Messages}");
     }
 }

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Text;
 using Portico.Dicom.Data;
 using Portico.Dicom.Dictionary;
 using Portico.Dicom.IO;
+using Portico.Tests.Shared;
 using Xunit;
 
 namespace Portico.Imaging.Tests.JpegDct;
@@ -49,32 +49,9 @@ internal static class DctReference
             options = [.. options.Select(o => o.StartsWith("-scans=", StringComparison.Ordinal) ? WriteScans(directory, o["-scans=".Length..]) : o)];
         }
 
-        var start = new ProcessStartInfo("pnmtojpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])[.. options, input])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("Could not start pnmtojpeg.");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("'pnmtojpeg' is not installed. Run scripts/test.sh as root, which installs netpbm.", ex);
-        }
-
-        using (process)
-        using (var output = new MemoryStream())
-        {
-            Task copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "pnmtojpeg did not finish in 30 seconds.");
-            copy.GetAwaiter().GetResult();
-            Assert.True(process.ExitCode == 0, $"pnmtojpeg {string.Join(' ', options)} failed ({process.ExitCode}): {stderr.GetAwaiter().GetResult()}");
-            return output.ToArray();
-        }
+        ExternalProgram.Result result = ExternalProgram.Run("pnmtojpeg", [.. options, input], TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, $"pnmtojpeg {string.Join(' ', options)} failed ({result.ExitCode}): {result.Error}");
+        return result.Output;
     }
 
     /// <summary>The frame <paramref name="index"/> that dcmdjpeg decodes <paramref name="path"/> to: every sample as coded, interleaved.</summary>
