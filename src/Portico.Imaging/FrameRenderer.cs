@@ -14,7 +14,7 @@ public static class FrameRenderer
     /// <summary>Renders <paramref name="frame"/>, laid out as <paramref name="layout"/> says.</summary>
     /// <param name="window">The window to apply to a grey image; null for the file's first window, or the frame's range when it has none.</param>
     /// <param name="planar">Overrides the layout's Planar Configuration (RLE-decoded frames are always planar).</param>
-    /// <exception cref="RenderingException">The frame is shorter than the layout says.</exception>
+    /// <exception cref="RenderingException">The frame is shorter than the layout says, or native YBR_FULL_422 is not of 8 bits and even columns.</exception>
     public static RenderedImage Render(PixelLayout layout, ReadOnlySpan<byte> frame, VoiWindow? window = null, bool? planar = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -146,6 +146,11 @@ public static class FrameRenderer
         var output = new byte[pixels * 3];
         if (layout.Photometric == "YBR_FULL_422")
         {
+            if (layout.BitsAllocated != 8 || layout.Columns % 2 != 0)
+            {
+                throw new RenderingException("Native YBR_FULL_422 pixel data is shown only with 8 bits and an even number of columns.");
+            }
+
             // Two pixels in four bytes: Y1 Y2 Cb Cr (PS3.3 C.7.6.3.1.2).
             for (int i = 0; i < pixels; i += 2)
             {

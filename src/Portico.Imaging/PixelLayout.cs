@@ -45,7 +45,11 @@ public sealed record PixelLayout
 
     public bool IsMonochrome => Photometric is "MONOCHROME1" or "MONOCHROME2";
 
-    /// <summary>Bytes of one frame of native (uncompressed) pixel data in this layout.</summary>
+    /// <summary>
+    /// Bytes of one frame of native (uncompressed) pixel data in this layout. Native YBR_FULL_422 pairs pixels, so
+    /// <see cref="FrameRenderer"/> shows it with 8 bits and an even number of columns only; a compressed frame (JPEG
+    /// 4:2:2) has no such limit, its decoder gives every pixel its own samples.
+    /// </summary>
     public long FrameBytes => Photometric is "YBR_FULL_422"
         ? (long)Rows * Columns * 2 * (BitsAllocated / 8)
         : (long)Rows * Columns * SamplesPerPixel * BitsAllocated / 8;
@@ -107,10 +111,6 @@ public sealed record PixelLayout
             throw new RenderingException("Colour pixels of 32 bits cannot be shown.");
         }
 
-        if (Photometric == "YBR_FULL_422" && (BitsAllocated != 8 || Columns % 2 != 0))
-        {
-            throw new RenderingException("YBR_FULL_422 pixel data is shown only with 8 bits and an even number of columns.");
-        }
     }
 
     private static double? Number(DicomDataset dataset, DicomTag tag) =>

@@ -131,6 +131,22 @@ public sealed class ColourRenderingTests
         }
     }
 
+    /// <summary>
+    /// Native YBR_FULL_422 pairs pixels (Y1 Y2 Cb Cr), so an odd number of columns or samples of 16 bits cannot be
+    /// shown: the renderer says so. The layout itself is accepted, for JPEG 4:2:2 frames of any width.
+    /// </summary>
+    [Theory]
+    [InlineData(63, 8)]
+    [InlineData(64, 16)]
+    public void Render_NativeYbrFull422OfOddWidthOr16Bits_ThrowsRenderingException(int columns, int bits)
+    {
+        var layout = new PixelLayout { Rows = 2, Columns = columns, SamplesPerPixel = 3, BitsAllocated = bits, BitsStored = bits, HighBit = bits - 1, Photometric = "YBR_FULL_422" };
+
+        var ex = Assert.Throws<RenderingException>(() => FrameRenderer.Render(layout, new byte[layout.FrameBytes + 8]));
+
+        Assert.Contains("YBR_FULL_422", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FromDataset_ThirtyTwoBitColour_ThrowsRenderingException()
     {

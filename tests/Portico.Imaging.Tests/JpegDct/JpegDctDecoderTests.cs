@@ -33,6 +33,7 @@ public sealed class JpegDctDecoderTests
         // RGB 8-bit, 3 × 3 (odd sizes) and 100 × 100 (two frames).
         { "SC_rgb_small_odd.dcm", "+eb +s4" },
         { "SC_rgb_small_odd.dcm", "+eb +n2" },
+        { "SC_rgb_small_odd.dcm", "+eb +s2" }, // 4:2:2 of an odd width: YBR_FULL_422 of 3 columns
         { "SC_rgb_rle.dcm", "+eb" },
         { "SC_rgb_rle.dcm", "+eb +s4 +q 95" },
         { "SC_rgb_rle.dcm", "+eb +n2" },
